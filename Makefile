@@ -1,0 +1,23 @@
+# `make demo` and `make test` work on a fresh machine with Python 3.11+ and this repository.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: demo test install clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(VENV)/bin/newsbot demo --out data/demo
+
+test: install
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) data/demo .pytest_cache

@@ -1,0 +1,136 @@
+"""The clean stage: from extracted paragraphs to the article text a reader would quote.
+
+Removes boilerplate lines, moves photo captions and credits to the image they describe, records
+the dateline and "Source: X" style trailers as fields before removing them, drops a repeated
+headline, keeps sub-headlines, and normalises whitespace and Unicode. Pure: strings in, strings
+out, so it is tested without Scrapy and shared by the crawl and ``newsbot extract``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from newsbot.cleaning.patterns import (
+    BOILERPLATE,
+    CAPTION_CREDIT,
+    CAPTION_PREFIX,
+    CAPTION_TRAILING_CREDIT,
+    DATELINE,
+    MAX_BOILERPLATE_WORDS,
+    MAX_CAPTION_WORDS,
+    TRAILER,
+    TRAILER_ZONE,
+)
+from newsbot.dedup.fingerprints import body_hash
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def normalise_text(text: str) -> str:
+    """NFC, visible characters only, single spaces. (NFKC would rewrite legitimate text.)"""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    return _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip()
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().casefold()
+
+
+def split_credit(caption: str) -> tuple[str, str | None]:
+    """``"Troops advance (Photo/Reuters)"`` -> ``("Troops advance", "Photo/Reuters")``."""
+    caption = normalise_text(CAPTION_PREFIX.sub("", caption))
+    for pattern in (CAPTION_CREDIT, CAPTION_TRAILING_CREDIT):
+        if m := pattern.search(caption):
+            return caption[: m.start()].strip(), m.group(1).strip()
+    return caption, None
+
+
+def is_boilerplate(paragraph: str) -> bool:
+    return len(paragraph.split()) <= MAX_BOILERPLATE_WORDS and bool(BOILERPLATE.match(paragraph))
+
+
+def _is_caption(paragraph: str, known: dict[str, dict]) -> bool:
+    if _key(paragraph) in known:
+        return True
+    return len(paragraph.split()) <= MAX_CAPTION_WORDS and split_credit(paragraph)[1] is not None
+
+
+def _attach_caption(article: dict[str, Any], paragraph: str, known: dict[str, dict]) -> None:
+    """Give the caption to the image it describes (or a url-less image) unless it has one."""
+    if _key(paragraph) in known:
+        return
+    caption, credit = split_credit(paragraph)
+    main = article.get("mainImage")
+    if main and not main.get("caption"):
+        main.update(caption=caption, credit=main.get("credit") or credit)
+        images = article.get("images") or []
+        if not any(img.get("url") == main.get("url") for img in images):
+            article["images"] = [dict(main), *images]
+        return
+    article.setdefault("images", []).append({"url": None, "caption": caption, "credit": credit})
+
+
+def _take_dateline(paragraphs: list[str]) -> tuple[str | None, list[str]]:
+    if not paragraphs:
+        return None, paragraphs
+    first = paragraphs[0]
+    m = DATELINE.match(first)
+    if not m or len(first) == m.end():
+        return None, paragraphs
+    rest = first[m.end():].strip()
+    return m.group("dateline").strip(), [rest, *paragraphs[1:]]
+
+
+def _take_trailers(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    trailers: list[str] = []
+    end = len(paragraphs)
+    while end > 0 and len(paragraphs) - end < TRAILER_ZONE + len(trailers):
+        last = paragraphs[end - 1]
+        if len(last.split()) > 60 or not TRAILER.match(last):
+            break
+        trailers.insert(0, last)
+        end -= 1
+    return trailers, paragraphs[:end]
+
+
+def clean_article(article: dict[str, Any]) -> dict[str, Any]:
+    """A cleaned copy of ``article``: see the module docstring for what changes."""
+    article = {**article}
+    for field in ("headline", "description"):
+        if article.get(field):
+            article[field] = normalise_text(article[field])
+    known = {}
+    for image in article.get("images") or []:
+        if image.get("caption"):
+            full = " ".join(filter(None, [image["caption"], image.get("credit")]))
+            known[_key(full)] = known[_key(image["caption"])] = image
+    headline_key = _key(article.get("headline") or "")
+
+    kept: list[str] = []
+    trailers: list[str] = []
+    for index, raw in enumerate((article.get("articleBody") or "").split("\n")):
+        paragraph = normalise_text(raw)
+        if not paragraph or is_boilerplate(paragraph):
+            continue
+        if index < 3 and not kept and _key(paragraph) == headline_key:
+            continue  # the headline repeated at the top of the text
+        if _is_caption(paragraph, known):
+            _attach_caption(article, paragraph, known)
+            continue
+        if kept and kept[-1] == paragraph:
+            continue
+        kept.append(paragraph)
+
+    trailers, kept = _take_trailers(kept)
+    dateline, kept = _take_dateline(kept)
+    body = "\n\n".join(kept)
+    article.update(articleBody=body or None, contentHash=body_hash(body) if body else None)
+    if dateline:
+        article["dateline"] = dateline
+    if trailers:
+        article["trailers"] = trailers
+    return article

@@ -1,0 +1,1 @@
+"""Deduplication: fingerprints of URLs and texts, and the indexes that remember them."""

@@ -1,0 +1,66 @@
+"""RSS 2.0, RSS 1.0 (RDF) and Atom feeds: article links with their dates and titles."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+from newsbot.discovery import Entry
+from newsbot.discovery.xml import XmlRejected, child_text, children, local, parse_xml
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
+
+
+def parse_feed(body: bytes, base_url: str, max_entries: int = 10_000) -> list[Entry]:
+    """Entries of an RSS or Atom feed; raises :class:`XmlRejected` for anything else."""
+    root = parse_xml(body)
+    kind = local(root)
+    if kind == "rss":
+        channel = next(children(root, "channel"), root)
+        items = children(channel, "item")
+    elif kind == "rdf":
+        items = children(root, "item")
+    elif kind == "feed":
+        items = children(root, "entry")
+    else:
+        raise XmlRejected(f"root element is <{kind or '?'}>, not an RSS or Atom feed")
+    entries = []
+    for item in items:
+        if len(entries) >= max_entries:
+            break
+        link = _link(item)
+        url = urljoin(base_url, link) if link else None
+        if not url or not url.startswith(("http://", "https://")):
+            continue
+        entries.append(Entry(
+            loc=url,
+            lastmod=child_text(item, "updated") or child_text(item, "modified"),
+            published=(child_text(item, "pubdate") or child_text(item, "published")
+                       or child_text(item, "date") or child_text(item, "issued")),
+            title=child_text(item, "title"),
+        ))
+    return entries
+
+
+def _link(item) -> str | None:
+    for link in children(item, "link"):
+        if href := link.get("href"):  # Atom
+            if link.get("rel", "alternate") == "alternate":
+                return href.strip()
+        elif link.text and link.text.strip():  # RSS
+            return link.text.strip()
+    guid = next(children(item, "guid"), None)
+    if guid is not None and guid.get("isPermaLink", "true") == "true" and guid.text:
+        return guid.text.strip()
+    return None
+
+
+def feeds_from_html(html: str, base_url: str) -> list[str]:
+    """Feeds announced by ``<link rel="alternate" type="application/rss+xml">`` on a page."""
+    selector = Selector(text=html)
+    urls = []
+    for link in selector.xpath('//link[contains(concat(" ", @rel, " "), " alternate ")]'):
+        if (link.attrib.get("type") or "").strip().lower() in FEED_TYPES and link.attrib.get("href"):
+            urls.append(urljoin(base_url, link.attrib["href"].strip()))
+    return list(dict.fromkeys(u for u in urls if u.startswith(("http://", "https://"))))

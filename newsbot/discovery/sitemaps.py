@@ -1,0 +1,59 @@
+"""Sitemaps and sitemap indexes, keeping the Google News fields Scrapy's parser drops."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from scrapy.utils.sitemap import sitemap_urls_from_robots
+
+from newsbot.discovery import Entry
+from newsbot.discovery.xml import XmlRejected, child_text, children, local, parse_xml
+
+MAX_ENTRIES = 50_000  # the sitemap protocol's own limit per file
+
+
+@dataclass(frozen=True)
+class Sitemap:
+    kind: str
+    """``"urlset"`` or ``"sitemapindex"``"""
+    entries: list[Entry]
+    truncated: bool = False
+    """More than :data:`MAX_ENTRIES` entries were present; the rest were ignored."""
+    skipped: int = 0
+    """Entries without a usable http(s) ``<loc>``."""
+
+
+def parse_sitemap(body: bytes, base_url: str, max_entries: int = MAX_ENTRIES) -> Sitemap:
+    """Entries of a (gunzipped) sitemap; raises :class:`XmlRejected` for anything else."""
+    root = parse_xml(body)
+    kind = local(root)
+    if kind not in ("urlset", "sitemapindex"):
+        raise XmlRejected(f"root element is <{kind or '?'}>, not <urlset> or <sitemapindex>")
+    entries: list[Entry] = []
+    skipped = 0
+    for element in root:
+        if local(element) not in ("url", "sitemap"):
+            continue
+        if len(entries) >= max_entries:
+            return Sitemap(kind, entries, truncated=True, skipped=skipped)
+        loc = child_text(element, "loc")
+        url = urljoin(base_url, loc) if loc else None
+        if not url or not url.startswith(("http://", "https://")):
+            skipped += 1
+            continue
+        news = next(children(element, "news"), None)
+        entries.append(Entry(
+            loc=url,
+            lastmod=child_text(element, "lastmod"),
+            published=child_text(news, "publication_date") if news is not None else None,
+            title=child_text(news, "title") if news is not None else None,
+            language=child_text(news, "publication", "language") if news is not None else None,
+        ))
+    return Sitemap(kind, entries, skipped=skipped)
+
+
+def sitemaps_from_robots(body: bytes, base_url: str) -> list[str]:
+    """http(s) ``Sitemap:`` URLs of a robots.txt (invalid UTF-8 lines are skipped)."""
+    return [u for u in sitemap_urls_from_robots(body, base_url=base_url)
+            if u.startswith(("http://", "https://"))]

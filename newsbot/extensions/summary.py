@@ -1,0 +1,90 @@
+"""A progress line during the crawl and a summary at its end, in words a person reads."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+from twisted.internet import task
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+
+def summarise(stats: dict[str, Any]) -> dict[str, Any]:
+    """The figures a crawl is judged by, from Scrapy's stats."""
+    def total(prefix: str) -> int:
+        return sum(v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))
+
+    def by_kind(prefix: str) -> dict[str, int]:
+        return {k[len(prefix):]: v for k, v in sorted(stats.items())
+                if k.startswith(prefix) and isinstance(v, int)}
+
+    return {
+        "pages": stats.get("downloader/response_count", 0),
+        "articles": stats.get("item_scraped_count", 0),
+        "duplicates": by_kind("newsbot/dedup/"),
+        "dropped": by_kind("newsbot/dropped/"),
+        "blocked": stats.get("newsbot/ssrf_blocked", 0),
+        "errors": (stats.get("log_count/ERROR", 0)),
+        "download_errors": total("downloader/exception_type_count/"),
+        "http_errors": by_kind("downloader/response_status_count/4")
+        | by_kind("downloader/response_status_count/5"),
+        "finish_reason": stats.get("finish_reason"),
+    }
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    def detail(counts: dict[str, int]) -> str:
+        return f" ({', '.join(f'{k}: {v}' for k, v in counts.items())})" if counts else ""
+
+    duplicates, dropped = summary["duplicates"], summary["dropped"]
+    return "\n".join([
+        f"  pages fetched:      {summary['pages']}",
+        f"  articles exported:  {summary['articles']}",
+        f"  duplicates found:   {sum(duplicates.values())}{detail(duplicates)}",
+        f"  not articles:       {sum(dropped.values())}{detail(dropped)}",
+        f"  download failures:  {summary['download_errors']}"
+        f"{detail({'HTTP ' + k: v for k, v in summary['http_errors'].items()})}",
+        f"  errors logged:      {summary['errors']}",
+        f"  blocked requests:   {summary['blocked']}",
+        f"  finished because:   {summary['finish_reason']}",
+    ])
+
+
+class CrawlSummary:
+    """Logs a progress line every ``NEWSBOT_PROGRESS_INTERVAL`` seconds and a summary at close."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.interval = crawler.settings.getfloat("NEWSBOT_PROGRESS_INTERVAL")
+        self._loop: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlSummary:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self) -> None:
+        if self.interval > 0:
+            self._loop = task.LoopingCall(self.progress)
+            self._loop.start(self.interval, now=False)
+
+    def progress(self) -> None:
+        s = summarise(self.crawler.stats.get_stats())
+        engine = self.crawler.engine
+        queued = len(engine.slot.scheduler) if engine and engine.slot else 0
+        logger.info("Progress: %d pages fetched, %d articles exported, %d duplicates, "
+                    "%d errors, %d requests queued", s["pages"], s["articles"],
+                    sum(s["duplicates"].values()), s["errors"] + s["download_errors"], queued)
+
+    def spider_closed(self) -> None:
+        if self._loop and self._loop.running:
+            self._loop.stop()
+        stats = self.crawler.stats.get_stats()
+        logger.info("Crawl summary:\n%s", format_summary(summarise(stats)))

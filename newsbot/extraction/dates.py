@@ -1,0 +1,63 @@
+"""Date parsing: every date the page gives, normalised to UTC ISO 8601, raw string kept."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+
+# ISO-ish forms seen on news pages: "2026-11-20T08:15:00-05:00", "2026-11-20 08:15:00 +0000",
+# "2026-11-20T08:15Z", "2026-11-20T08:15:00.000+01:00", "20261120T081500Z".
+_ISO = re.compile(
+    r"^\s*(\d{4})-?(\d{2})-?(\d{2})"
+    r"(?:[T ](\d{2}):?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?)?"
+    r"\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_date(raw: str | None) -> datetime | None:
+    """A datetime (aware when the string names a zone) or None for anything unparsable."""
+    if not raw or not isinstance(raw, str):
+        return None
+    text = raw.strip()
+    if m := _ISO.match(text):
+        year, month, day, hour, minute, second, zone = m.groups()
+        try:
+            value = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                             int(second or 0))
+        except ValueError:
+            return None
+        return _apply_zone(value, zone)
+    try:  # RFC 822 / 2822, as in RSS pubDate and HTTP headers
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _apply_zone(value: datetime, zone: str | None) -> datetime:
+    if not zone:
+        return value
+    if zone.upper() in ("Z", "UTC", "GMT"):
+        return value.replace(tzinfo=UTC)
+    sign = -1 if zone[0] == "-" else 1
+    digits = zone[1:].replace(":", "")
+    minutes = int(digits[:2]) * 60 + int(digits[2:4] or 0)
+    return value.replace(tzinfo=timezone(sign * timedelta(minutes=minutes)))
+
+
+def to_iso(value: datetime) -> str:
+    """UTC ``...Z`` for aware datetimes; naive ones are kept naive (the zone is unknown)."""
+    if value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    return value.isoformat(timespec="seconds")
+
+
+def normalise_date(raw: str | None) -> str | None:
+    """``raw`` as UTC ISO 8601, or None when it does not parse or is implausible."""
+    value = parse_date(raw)
+    if value is None or not 1990 <= value.year <= 2100:
+        return None
+    if (m := _ISO.match(raw)) and m.group(4) is None:
+        return value.date().isoformat()  # a bare date: no time to invent
+    return to_iso(value)

@@ -1,0 +1,122 @@
+"""Structured data: JSON-LD, OpenGraph and meta tags, read straight from the page.
+
+JSON-LD is parsed here rather than through a main-text extractor because extractors drop what
+news analysis needs most: trafilatura, for one, discards Organization authors such as
+"Associated Press", and none keeps ``isBasedOn`` or ``sourceOrganization``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from lxml import html as lxml_html
+
+ARTICLE_TYPES = frozenset({
+    "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle",
+    "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "askpublicnewsarticle",
+    "blogposting", "liveblogposting", "report", "socialmediaposting", "techarticle",
+})
+_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+
+
+def _types(node: dict) -> set[str]:
+    value = node.get("@type", ())
+    values = value if isinstance(value, list) else [value]
+    return {str(v).rsplit("/", 1)[-1].lower() for v in values if v}
+
+
+def _load_json(text: str) -> Any:
+    text = text.strip().removeprefix("<!--").removesuffix("-->").strip().rstrip(";")
+    for candidate in (text, _TRAILING_COMMA.sub(r"\1", text)):
+        try:
+            return json.loads(candidate, strict=False)
+        except ValueError:
+            continue
+    return None
+
+
+def _walk(value: Any) -> Iterator[dict]:
+    """Every dict in a JSON-LD document, depth first (``@graph``, lists, ``mainEntity`` ...)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            yield item
+            stack.extend(reversed([v for v in item.values() if isinstance(v, dict | list)]))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+
+
+def json_ld_nodes(tree: lxml_html.HtmlElement) -> list[dict]:
+    """All JSON-LD objects on the page, parsed leniently (trailing commas, raw newlines)."""
+    nodes: list[dict] = []
+    for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
+        data = _load_json(script.text or "")
+        if data is not None:
+            nodes.extend(_walk(data))
+    return nodes
+
+
+def article_node(nodes: list[dict]) -> dict | None:
+    """The node describing the article: the article-typed node with the most content."""
+    candidates = [n for n in nodes if _types(n) & ARTICLE_TYPES]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda n: (bool(n.get("headline")), len(str(n.get("articleBody", ""))),
+                                          len(n)))
+
+
+def page_type(node: dict) -> str | None:
+    """The schema.org type a node declares (``"NewsArticle"``), preferring article types."""
+    value = node.get("@type")
+    values = [str(v).rsplit("/", 1)[-1] for v in (value if isinstance(value, list) else [value]) if v]
+    return next((v for v in values if v.lower() in ARTICLE_TYPES), values[0] if values else None)
+
+
+def meta_tags(tree: lxml_html.HtmlElement) -> dict[str, list[str]]:
+    """``<meta>`` values by lower-cased ``property``/``name``/``itemprop``, in page order."""
+    meta: dict[str, list[str]] = {}
+    for el in tree.iter("meta"):
+        key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
+        value = el.get("content")
+        if key and value and value.strip():
+            meta.setdefault(key.strip().lower(), []).append(value.strip())
+    return meta
+
+
+def text_of(value: Any) -> str | None:
+    """A plain string from a JSON-LD value that may be a string, a list or a ``{"name"}``."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, list):
+        return next((t for t in map(text_of, value) if t), None)
+    if isinstance(value, dict):
+        return text_of(value.get("name") or value.get("@value") or value.get("alternateName"))
+    if isinstance(value, int | float):
+        return str(value)
+    return None
+
+
+def url_of(value: Any) -> str | None:
+    """A URL from a JSON-LD value: a string, ``{"url"}``/``{"@id"}``, or a list of those."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, list):
+        return next((u for u in map(url_of, value) if u), None)
+    if isinstance(value, dict):
+        return url_of(value.get("url") or value.get("contentUrl") or value.get("@id"))
+    return None
+
+
+def list_of(value: Any) -> list[str]:
+    """Keywords and sections: a comma-separated string or a list, as a list of strings."""
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, list):
+        return [s for v in value for s in list_of(v)]
+    if isinstance(value, dict) and (name := text_of(value)):
+        return [name]
+    return []

@@ -1,0 +1,62 @@
+"""The Article item: one field per output key.
+
+Names follow zyte-common-items' ``Article`` (schema.org style) so the data fits the Scrapy/Zyte
+ecosystem; the news-analysis fields (``publisher``, ``sourceOrganization``, ``dateline`` ...)
+are added in the same style. Every field's ``doc`` is what README.md says about it; a test keeps
+the two in step. Bump :data:`SCHEMA_VERSION` whenever a field is added, renamed or changes meaning.
+"""
+
+from __future__ import annotations
+
+import scrapy
+
+SCHEMA_VERSION = 1
+
+
+class Article(scrapy.Item):
+    url = scrapy.Field(doc="URL the page was fetched from (after redirects). Always present.")
+    canonicalUrl = scrapy.Field(
+        doc="The page's own canonical URL (`<link rel=canonical>`, `og:url` or JSON-LD `url`), "
+            "absolute; may point to another outlet when the page is a declared reprint.")
+    headline = scrapy.Field(doc="Headline, from JSON-LD, `og:title` or `<h1>`, without the "
+                                "site-name suffix.")
+    description = scrapy.Field(doc="Standfirst or summary from the page metadata.")
+    articleBody = scrapy.Field(
+        doc="Clean body text: paragraphs and sub-headlines separated by a blank line; no "
+            "boilerplate, captions, datelines or source trailers (those are fields of their own).")
+    datePublished = scrapy.Field(
+        doc="First publication time, UTC ISO 8601 (`2026-11-20T13:15:00Z`); a date without a "
+            "time zone is kept without the `Z`. Never filled from a modified date.")
+    datePublishedRaw = scrapy.Field(doc="`datePublished` exactly as the page gave it.")
+    dateModified = scrapy.Field(doc="Last modification time, UTC ISO 8601, when the page gives one.")
+    dateModifiedRaw = scrapy.Field(doc="`dateModified` exactly as the page gave it.")
+    authors = scrapy.Field(
+        doc='List of `{"name": ..., "type": "Person"|"Organization"}`; organisations such as '
+            '"Associated Press" count as authors.')
+    inLanguage = scrapy.Field(doc="Language of the article as a BCP 47 tag (`en`, `tr`, `pt-BR`).")
+    mainImage = scrapy.Field(doc='Lead image: `{"url", "caption", "credit"}`.')
+    images = scrapy.Field(
+        doc='Images of the article, each `{"url", "caption", "credit"}`; captions and photo '
+            'credits removed from the body end up here.')
+    articleSection = scrapy.Field(doc="Section the outlet filed the article under.")
+    keywords = scrapy.Field(doc="List of keywords or tags given by the outlet.")
+    pageType = scrapy.Field(
+        doc="What the page says it is: its schema.org type (`NewsArticle`, `LiveBlogPosting` ...) "
+            "or else its `og:type`.")
+    publisher = scrapy.Field(doc="Name of the outlet the page was crawled from (`Outlet.title`).")
+    dateline = scrapy.Field(
+        doc='Dateline removed from the start of the body, e.g. `"WASHINGTON (AP) —"`.')
+    trailers = scrapy.Field(
+        doc='Trailer lines removed from the end of the body, e.g. `["Source: TRT"]` or '
+            '`["Reporting by ...; Editing by ..."]`, in page order.')
+    contentHash = scrapy.Field(
+        doc="SHA-1 of the normalised clean body: equal bodies have equal hashes, across outlets.")
+    storyId = scrapy.Field(
+        doc="Identifier of the story this article belongs to; copies of one story share it.")
+    duplicateOf = scrapy.Field(
+        doc="URL of the first copy of the same text seen in the crawl, when this article is a "
+            "copy of it on another outlet; `null` on originals.")
+    crawledAt = scrapy.Field(doc="When the page was fetched, UTC ISO 8601.")
+
+
+ARTICLE_FIELDS: tuple[str, ...] = tuple(Article.fields)

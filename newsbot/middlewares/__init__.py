@@ -1,0 +1,1 @@
+"""Downloader middlewares: what every request must pass before it leaves the machine."""

@@ -1,0 +1,1 @@
+"""Item pipelines: thin Scrapy components over the pure stages (clean, validate, dedupe)."""

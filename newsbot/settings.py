@@ -1,0 +1,92 @@
+"""Scrapy settings for newsbot, and every NEWSBOT_* setting with its default.
+
+Defaults are chosen for crawling real outlets politely and safely; the demo and the tests
+override the few that must differ on a loopback network (see ``newsbot/demo/__main__.py``).
+Every setting here is documented in README.md ("Settings").
+"""
+
+BOT_NAME = "newsbot"
+SPIDER_MODULES = ["newsbot.spiders"]
+NEWSPIDER_MODULE = "newsbot.spiders"
+ADDONS = {"newsbot.addon.Newsbot": 0}
+
+# --- Politeness -------------------------------------------------------------------------------
+# Who we are: USER_AGENT is built from this by the addon unless USER_AGENT is set explicitly.
+NEWSBOT_CONTACT_URL = "https://github.com/newsbot/newsbot"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# Development: `-s HTTPCACHE_ENABLED=True` replays pages from .scrapy/httpcache.
+HTTPCACHE_ENABLED = False
+HTTPCACHE_EXPIRATION_SECS = 0
+HTTPCACHE_DIR = "httpcache"
+
+# --- Bounds -----------------------------------------------------------------------------------
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 10
+METAREFRESH_MAXDELAY = 10
+URLLENGTH_LIMIT = 2083
+MEMUSAGE_WARNING_MB = 2048
+# Scrapy creates CONCURRENT_ITEMS tasks per response (scrapy#5182); one article per page needs few.
+CONCURRENT_ITEMS = 8
+
+# --- Safety -----------------------------------------------------------------------------------
+# Requests to loopback, private, link-local and metadata addresses are refused unless True.
+NEWSBOT_ALLOW_PRIVATE_NETWORKS = False
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+TELNETCONSOLE_ENABLED = False
+DOWNLOADER_MIDDLEWARES = {
+    "newsbot.middlewares.network.PublicNetworkMiddleware": 60,
+}
+
+# --- Discovery --------------------------------------------------------------------------------
+# JSON file with extra outlet declarations (a list of objects with the keys of Outlet).
+NEWSBOT_OUTLETS_FILE = None
+# How many links deep to follow from a section front (0: only the front's own article links).
+NEWSBOT_FOLLOW_DEPTH = 1
+# At most this many article links are taken from one front page.
+NEWSBOT_FOLLOW_MAX_LINKS = 200
+# Sitemap indexes are followed this many levels deep.
+NEWSBOT_SITEMAP_MAX_DEPTH = 3
+# In a crawl of several outlets, wire agencies are crawled first, so reprints meet originals.
+NEWSBOT_AGENCIES_FIRST = True
+
+# --- Pipelines --------------------------------------------------------------------------------
+ITEM_PIPELINES = {
+    "newsbot.pipelines.clean.CleanPipeline": 100,
+    "newsbot.pipelines.validate.ValidatePipeline": 200,
+    "newsbot.pipelines.dedup.DedupPipeline": 300,
+}
+# Pages whose clean body is shorter than this are not articles (section fronts, walls, 404s).
+NEWSBOT_VALIDATE_MIN_BODY_CHARS = 200
+NEWSBOT_DEDUP_ENABLED = True
+# "mark": keep cross-outlet copies with duplicateOf/storyId; "drop": drop them (still counted).
+NEWSBOT_DEDUP_MODE = "mark"
+
+# --- Export -----------------------------------------------------------------------------------
+FEEDS = {
+    "data/%(outlet)s/%(time)s.jsonl": {"format": "jsonl"},
+}
+FEED_EXPORTERS = {"jsonl": "newsbot.exporters.JsonLinesExporter"}
+FEED_URI_PARAMS = "newsbot.exporters.uri_params"
+FEED_STORE_EMPTY = True
+
+# --- Logging ----------------------------------------------------------------------------------
+LOG_LEVEL = "INFO"
+# Seconds between progress lines (pages, articles, duplicates, errors) during a crawl.
+NEWSBOT_PROGRESS_INTERVAL = 30.0
+EXTENSIONS = {
+    "scrapy.extensions.logstats.LogStats": None,  # replaced by the progress line below
+    "newsbot.extensions.summary.CrawlSummary": 500,
+}
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,205 @@
+"""``scrapy crawl news -a outlet=NAME`` or ``-a home=URL``: crawl an outlet's new articles.
+
+Discovery, in the order a news site offers it: news sitemaps (and sitemap indexes, gzip'd or
+not), RSS/Atom feeds, then bounded link following from section fronts. For an outlet nobody
+declared (``home=URL``), sitemaps come from robots.txt and feeds from the home page's
+``<link rel="alternate">``. ``since`` and ``limit`` bound what is fetched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+
+from scrapy import Request, signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response, TextResponse
+
+from newsbot.discovery import Entry
+from newsbot.discovery.feeds import feeds_from_html, parse_feed
+from newsbot.discovery.links import classify_links
+from newsbot.discovery.sitemaps import parse_sitemap, sitemaps_from_robots
+from newsbot.discovery.xml import XmlRejected, inflate
+from newsbot.extraction.dates import normalise_date
+from newsbot.outlets import NAME_RE, Outlet
+from newsbot.spiders.base import (
+    NewsbotSpider,
+    SpiderArgumentError,
+    host_slug,
+    parse_limit,
+    parse_since,
+)
+from newsbot.urls import clean_url
+
+
+class NewsSpider(NewsbotSpider):
+    name = "news"
+
+    def __init__(self, outlet: str | None = None, home: str | None = None,
+                 since: str | None = None, limit: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        if bool(outlet) == bool(home):
+            raise SpiderArgumentError("give either -a outlet=NAME[,NAME...] or -a home=URL")
+        if home and not home.startswith(("http://", "https://")):
+            raise SpiderArgumentError(f"home={home!r} is not an http(s) URL")
+        self.outlet_names = [n.strip() for n in (outlet or "").split(",") if n.strip()]
+        self.home = home
+        self.since: date | None = parse_since(since)
+        self.limit: int | None = parse_limit(limit)
+        self._scheduled: dict[str, set[str]] = {}
+        self._later: list[Outlet] = []
+        self._too_old: set[str] = set()
+
+    def setup(self) -> None:
+        settings = self.crawler.settings
+        self.follow_depth = settings.getint("NEWSBOT_FOLLOW_DEPTH")
+        self.follow_max = settings.getint("NEWSBOT_FOLLOW_MAX_LINKS")
+        self.sitemap_depth = settings.getint("NEWSBOT_SITEMAP_MAX_DEPTH")
+        self.max_xml_size = settings.getint("DOWNLOAD_MAXSIZE")
+        if self.home:
+            self.outlets = [Outlet(name=host_slug(self.home), title=host_slug(self.home),
+                                   home=self.home)]
+        else:
+            unknown = [n for n in self.outlet_names
+                       if not NAME_RE.match(n) or n not in self.known_outlets]
+            if unknown:
+                raise SpiderArgumentError(
+                    f"unknown outlet {unknown[0][:80]!r}; declared outlets: "
+                    f"{', '.join(sorted(self.known_outlets))}")
+            self.outlets = [self.known_outlets[n] for n in dict.fromkeys(self.outlet_names)]
+        self.slug = "+".join(o.name for o in self.outlets)
+        if len(self.slug) > 64:
+            self.slug = f"{len(self.outlets)}-outlets"
+        if settings.getbool("NEWSBOT_AGENCIES_FIRST"):
+            agencies = [o for o in self.outlets if o.agency]
+            if agencies and len(agencies) < len(self.outlets):
+                self._later = [o for o in self.outlets if not o.agency]
+        self.crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
+
+    # --- start and phases -------------------------------------------------------------------
+    async def start(self):
+        for outlet in self.outlets:
+            if outlet not in self._later:
+                for request in self.discovery_requests(outlet):
+                    yield request
+
+    def spider_idle(self) -> None:
+        """Start the outlets held back until the agencies were crawled."""
+        if not self._later:
+            return
+        self.logger.info("Wire agencies done; crawling %s",
+                         ", ".join(o.name for o in self._later))
+        later, self._later = self._later, []
+        for outlet in later:
+            for request in self.discovery_requests(outlet):
+                self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
+    def discovery_requests(self, outlet: Outlet):
+        meta = {"outlet": outlet.name}
+        for url in outlet.sitemaps:
+            yield Request(url, self.parse_sitemap, meta={**meta, "sitemap_depth": 0})
+        for url in outlet.feeds:
+            yield Request(url, self.parse_feed, meta=meta)
+        if not (outlet.sitemaps or outlet.feeds):  # undeclared: discover like a search engine
+            yield Request(outlet.home.rstrip("/") + "/robots.txt", self.parse_robots, meta=meta)
+        for url in outlet.sections or (() if outlet.sitemaps or outlet.feeds else (outlet.home,)):
+            yield Request(url, self.parse_front, meta={**meta, "front_depth": 0})
+
+    # --- discovery callbacks ----------------------------------------------------------------
+    def parse_robots(self, response: Response):
+        outlet = self.outlet_of(response)
+        urls = sitemaps_from_robots(response.body, response.url)
+        if not urls:
+            urls = [outlet.home.rstrip("/") + "/sitemap.xml"]
+        self.logger.info("robots.txt of %s announces %d sitemap(s)", outlet.name, len(urls))
+        for url in urls:
+            yield Request(url, self.parse_sitemap,
+                          meta={"outlet": outlet.name, "sitemap_depth": 0})
+
+    def parse_sitemap(self, response: Response):
+        outlet = self.outlet_of(response)
+        try:
+            sitemap = parse_sitemap(inflate(response.body, self.max_xml_size), response.url)
+        except XmlRejected as why:
+            self.reject_xml(response, "sitemap", why)
+            return
+        if sitemap.truncated:
+            self.logger.warning("Sitemap %s has more than %d entries; the rest were ignored",
+                                response.url, len(sitemap.entries))
+        if sitemap.skipped:
+            self.crawler.stats.inc_value("newsbot/sitemap/invalid_entries", sitemap.skipped)
+        depth = response.meta.get("sitemap_depth", 0)
+        if sitemap.kind == "sitemapindex":
+            if depth >= self.sitemap_depth:
+                self.logger.warning("Sitemap index %s is %d levels deep; not following it "
+                                    "(NEWSBOT_SITEMAP_MAX_DEPTH)", response.url, depth)
+                return
+            for entry in sitemap.entries:
+                if self.recent(entry.lastmod):
+                    yield Request(entry.loc, self.parse_sitemap,
+                                  meta={"outlet": outlet.name, "sitemap_depth": depth + 1})
+            return
+        yield from self.article_requests(outlet, sitemap.entries)
+
+    def parse_feed(self, response: Response):
+        outlet = self.outlet_of(response)
+        try:
+            entries = parse_feed(inflate(response.body, self.max_xml_size), response.url)
+        except XmlRejected as why:
+            self.reject_xml(response, "feed", why)
+            return
+        yield from self.article_requests(outlet, entries)
+
+    def parse_front(self, response: Response):
+        """A home page or section front: feeds it announces, article links, deeper fronts."""
+        if not isinstance(response, TextResponse):
+            return
+        outlet = self.outlet_of(response)
+        if not outlet.feeds and response.meta.get("front_depth") == 0:
+            for url in feeds_from_html(response.text, response.url):
+                yield Request(url, self.parse_feed, meta={"outlet": outlet.name})
+        articles, sections = classify_links(
+            response.url, response.css("a::attr(href)").getall(), outlet)
+        yield from self.article_requests(outlet, [Entry(u) for u in articles[: self.follow_max]])
+        depth = response.meta.get("front_depth", 0)
+        if depth < self.follow_depth:
+            for url in sections[: self.follow_max]:
+                yield Request(url, self.parse_front,
+                              meta={"outlet": outlet.name, "front_depth": depth + 1})
+
+    # --- helpers ----------------------------------------------------------------------------
+    def article_requests(self, outlet: Outlet, entries: list[Entry]):
+        """Requests for new article entries, within ``since`` and ``limit``."""
+        scheduled = self._scheduled.setdefault(outlet.name, set())
+        priority = 10 if outlet.agency else 0
+        for entry in entries:
+            url = clean_url(entry.loc)
+            if url in scheduled or url in self._too_old:
+                continue
+            if self.limit is not None and len(scheduled) >= self.limit:
+                self.crawler.stats.inc_value("newsbot/discovery/over_limit")
+                continue
+            if not self.recent(entry.published or entry.lastmod):
+                self._too_old.add(url)  # an undated mention elsewhere does not revive it
+                self.crawler.stats.inc_value("newsbot/discovery/too_old")
+                continue
+            scheduled.add(url)
+            self.crawler.stats.inc_value("newsbot/discovery/articles")
+            yield Request(url, self.parse_article, priority=priority,
+                          meta={"outlet": outlet.name, "entry": asdict(entry)})
+
+    def recent(self, raw_date: str | None) -> bool:
+        """False only for entries dated before ``since`` (undated entries are kept)."""
+        if self.since is None or not raw_date:
+            return True
+        normalised = normalise_date(raw_date)
+        return normalised is None or normalised[:10] >= self.since.isoformat()
+
+    def outlet_of(self, response: Response) -> Outlet:
+        name = response.meta.get("outlet")
+        return next(o for o in self.outlets if o.name == name)
+
+    def reject_xml(self, response: Response, kind: str, why: Exception) -> None:
+        self.crawler.stats.inc_value("newsbot/xml/rejected")
+        self.logger.warning("Ignoring invalid %s %s: %s", kind, response.url, why)

@@ -1,0 +1,92 @@
+import pytest
+
+from newsbot.cleaning import clean_article, split_credit
+
+PARAGRAPHS = [
+    "The council voted on Friday to close the old harbour bridge for repairs that will take "
+    "at least eighteen months, officials said.",
+    "Detours will send lorries through the industrial district.",
+]
+
+
+def clean(lines: list[str], **fields) -> dict:
+    return clean_article({"url": "https://x.test/a", "articleBody": "\n".join(lines), **fields})
+
+
+@pytest.mark.parametrize("line", [
+    "Advertisement", "ADVERTISEMENT", "Comment", "3 Comments", "Share this article",
+    "Read more: Bridge closures across the region", "Sign up for our morning newsletter",
+    "Follow us on Twitter", "___", "* * *".replace(" ", ""), "© 2026 Harbour World",
+    "Story continues below advertisement", "4 min read",
+])
+def test_boilerplate_lines_are_dropped(line):
+    assert clean([PARAGRAPHS[0], line, PARAGRAPHS[1]])["articleBody"].split("\n\n") == PARAGRAPHS
+
+
+def test_long_paragraphs_mentioning_boilerplate_words_are_kept():
+    text = ("Advertisement revenue fell by a third this year, the company said, and it will "
+            "share the cost of the new printing plant with two other newspapers in the region.")
+    assert clean([text])["articleBody"] == text
+
+
+@pytest.mark.parametrize(("line", "dateline"), [
+    ("WASHINGTON (AP) — The Senate passed the bill.", "WASHINGTON (AP) —"),
+    ("(Reuters) - Oil prices rose on Monday.", "(Reuters) -"),
+    ("BEIJING, Jan. 5 (Xinhua) -- China launched a satellite.", "BEIJING, Jan. 5 (Xinhua) --"),
+    ("ANKARA (AA) – Türkiye hosted talks.", "ANKARA (AA) –"),
+    ("LONDON, Nov 5 (Reuters) - Shares fell.", "LONDON, Nov 5 (Reuters) -"),
+    ("ALDERMOUTH — The assembly met.", "ALDERMOUTH —"),
+])
+def test_datelines_are_recorded_and_removed(line, dateline):
+    article = clean([line, PARAGRAPHS[1]])
+    assert article["dateline"] == dateline
+    assert article["articleBody"].split("\n\n")[0] == line[len(dateline):].strip()
+
+
+def test_text_starting_with_a_capitalised_word_is_not_a_dateline():
+    article = clean(["NATO said on Monday it would meet again.", PARAGRAPHS[1]])
+    assert "dateline" not in article
+    assert article["articleBody"].startswith("NATO said")
+
+
+@pytest.mark.parametrize("trailer", [
+    "Source: TRT", "— AFP", "Reporting by Ana Ruiz; Editing by Tom Beck",
+    "(With agency inputs)", "Associated Press writer Jo Park contributed to this report.",
+])
+def test_trailers_are_recorded_and_removed(trailer):
+    article = clean([*PARAGRAPHS, trailer, "Advertisement"])
+    assert article["articleBody"].split("\n\n") == PARAGRAPHS
+    assert article["trailers"] == [trailer]
+
+
+def test_captions_move_to_the_image():
+    article = clean([PARAGRAPHS[0], "The bridge at dusk. (AP Photo/Jo Park)", PARAGRAPHS[1]],
+                    mainImage={"url": "https://x.test/b.jpg", "caption": None, "credit": None})
+    assert article["articleBody"].split("\n\n") == PARAGRAPHS
+    assert article["mainImage"] == {"url": "https://x.test/b.jpg", "caption": "The bridge at dusk.",
+                                    "credit": "AP Photo/Jo Park"}
+
+
+@pytest.mark.parametrize(("caption", "expected"), [
+    ("Troops advance. (Photo/Reuters)", ("Troops advance.", "Photo/Reuters")),
+    ("A man waves. REUTERS/Jane Doe", ("A man waves.", "REUTERS/Jane Doe")),
+    ("Crowds gather. AFP via Getty Images", ("Crowds gather.", "AFP via Getty Images")),
+    ("Photo: The harbour at night", ("The harbour at night", None)),
+    ("A quiet street", ("A quiet street", None)),
+])
+def test_split_credit(caption, expected):
+    assert split_credit(caption) == expected
+
+
+def test_headline_repeated_at_the_top_is_dropped_and_unicode_is_normalised():
+    article = clean(["Bridge to close", "Cafe\u0301\u00a0owners\u200b  say " + PARAGRAPHS[1]],
+                    headline="Bridge  to close")
+    assert article["headline"] == "Bridge to close"
+    assert article["articleBody"] == "Café owners say " + PARAGRAPHS[1]
+
+
+def test_content_hash_ignores_spacing_and_punctuation():
+    a = clean(["It's “done”, she said.", PARAGRAPHS[1]])
+    b = clean(["It’s \"done\" she said", " " + PARAGRAPHS[1] + " "])
+    assert a["contentHash"] == b["contentHash"]
+    assert a["contentHash"] != clean([PARAGRAPHS[1]])["contentHash"]

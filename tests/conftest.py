@@ -1,0 +1,40 @@
+"""Test-wide guards and fixtures: loopback-only network, local sites, crawls as subprocesses."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import netguard
+
+TESTS = Path(__file__).parent
+GUARD_LOG = Path(os.environ.setdefault(
+    "NEWSBOT_NETGUARD_LOG", str(TESTS.parent / ".pytest_cache" / "netguard.log")))
+# Subprocesses (crawls, the demo) load tests/sitecustomize, which installs the same guard.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    filter(None, [str(TESTS / "sitecustomize"), os.environ.get("PYTHONPATH")]))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    GUARD_LOG.parent.mkdir(parents=True, exist_ok=True)
+    GUARD_LOG.write_text("")
+    netguard.install()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    blocked = GUARD_LOG.read_text() if GUARD_LOG.exists() else ""
+    if blocked:
+        print(f"\nNetwork guard blocked connections to non-loopback addresses:\n{blocked}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture
+def site_dirs(tmp_path: Path):
+    """``site_dirs("wire")`` -> an empty folder to write a test site into."""
+    def make(name: str) -> Path:
+        path = tmp_path / "sites" / name
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+    return make

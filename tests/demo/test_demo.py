@@ -1,0 +1,76 @@
+"""The demo, as `make demo` runs it: every article once, clean, dated, attributed, copies marked."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from newsbot.cleaning.patterns import DATELINE
+
+EXPECTED = json.loads((Path(__import__("newsbot").__file__).parent / "demo" / "expected.json")
+                      .read_text(encoding="utf-8"))
+BOILERPLATE = ("Advertisement", "Source: TWP", "___", "Comment", "Share", "newsletter",
+               "(Photo/TWP)", "TWP Photo")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    proc = subprocess.run([sys.executable, "-m", "newsbot.cli", "demo", "--out", str(out)],
+                          capture_output=True, text=True, timeout=120, cwd=out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    articles = [json.loads(line) for line in (out / "articles.jsonl").read_text().splitlines()]
+    return proc.stdout, articles, (out / "crawl.log").read_text()
+
+
+def site_and_path(article: dict) -> tuple[str, str]:
+    return article["publisher"], urlsplit(article["url"]).path
+
+
+def test_every_demo_article_exactly_once(demo):
+    stdout, articles, log = demo
+    publishers = {"tidewater": "Tidewater Press", "lantern": "The Harborton Lantern",
+                  "meridian": "Meridian Post"}
+    expected = sorted((publishers[e["site"]], e["path"]) for e in EXPECTED)
+    assert sorted(map(site_and_path, articles)) == expected
+    assert "articles exported:  15" in stdout and "duplicates found" in stdout
+    assert " ERROR:" not in log
+
+
+@pytest.mark.parametrize("case", EXPECTED, ids=lambda e: e["path"].rsplit("/", 1)[-1])
+def test_demo_article_is_clean_and_correct(demo, case):
+    _, articles, _ = demo
+    article = next(a for a in articles if urlsplit(a["url"]).path == case["path"])
+    assert article["headline"] == case["headline"]
+    assert [a["name"] for a in article["authors"] or []] == case["authors"]
+    assert article["datePublished"] == case["datePublished"]
+    paragraphs = article["articleBody"].split("\n\n")
+    first = case["first_paragraph"]
+    if m := DATELINE.match(first):
+        assert article["dateline"] == m.group("dateline").strip()
+        first = first[m.end():]
+    assert paragraphs[0] == first
+    assert paragraphs[-1] == case["last_paragraph"]
+    for junk in BOILERPLATE:
+        assert junk not in article["articleBody"]
+
+
+def test_exact_copies_are_marked_with_their_wire_original(demo):
+    _, articles, _ = demo
+    by_path = {urlsplit(a["url"]).path: a for a in articles}
+    verbatim = [e for e in EXPECTED if e["verbatim"]]
+    assert verbatim
+    for case in EXPECTED:
+        article = by_path[case["path"]]
+        if case["verbatim"]:
+            original = by_path[case["reprintOf"]]
+            assert article["duplicateOf"] == original["url"]
+            assert article["storyId"] == original["storyId"]
+            assert article["contentHash"] == original["contentHash"]
+        else:
+            assert article["duplicateOf"] is None
