@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import scrapy
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class Article(scrapy.Item):
@@ -28,7 +28,10 @@ class Article(scrapy.Item):
         doc="First publication time, UTC ISO 8601 (`2026-11-20T13:15:00Z`); a date without a "
             "time zone is kept without the `Z`. Never filled from a modified date.")
     datePublishedRaw = scrapy.Field(doc="`datePublished` exactly as the page gave it.")
-    dateModified = scrapy.Field(doc="Last modification time, UTC ISO 8601, when the page gives one.")
+    dateModified = scrapy.Field(
+        doc="Last modification time, UTC ISO 8601, when the page gives one; on a new version "
+            "(`version` > 1) of a page that gives none, its sitemap or feed date, else the time "
+            "the change was found.")
     dateModifiedRaw = scrapy.Field(doc="`dateModified` exactly as the page gave it.")
     authors = scrapy.Field(
         doc='List of `{"name": ..., "type": "Person"|"Organization"}`; organisations such as '
@@ -57,6 +60,15 @@ class Article(scrapy.Item):
         doc="URL of the first copy of the same text seen in the crawl, when this article is a "
             "copy of it on another outlet; `null` on originals.")
     crawledAt = scrapy.Field(doc="When the page was fetched, UTC ISO 8601.")
+    id = scrapy.Field(
+        doc="Identifier of this version of the article: a hash of the article's key (its "
+            "same-site canonical URL, else its URL) and its text. A line written again after a "
+            "crash has the same id; `newsbot export` keeps one.")
+    version = scrapy.Field(
+        doc="1 for the first text of an article the crawl state has seen, then 2, 3 ... each "
+            "time a refetch finds its text changed; `null` when the crawl keeps no state (the "
+            "`article` spider, `NEWSBOT_STATE_ENABLED = False`).")
+    replaces = scrapy.Field(doc="`id` of the version this one replaces; `null` on a first version.")
 
 
 ARTICLE_FIELDS: tuple[str, ...] = tuple(Article.fields)

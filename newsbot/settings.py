@@ -8,6 +8,8 @@ Every setting here is documented in README.md ("Settings").
 BOT_NAME = "newsbot"
 SPIDER_MODULES = ["newsbot.spiders"]
 NEWSPIDER_MODULE = "newsbot.spiders"
+# `scrapy crawl` exits non-zero when a run may have lost data (newsbot/commands/crawl.py).
+COMMANDS_MODULE = "newsbot.commands"
 ADDONS = {"newsbot.addon.Newsbot": 0}
 
 # --- Politeness -------------------------------------------------------------------------------
@@ -45,6 +47,7 @@ DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 TELNETCONSOLE_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {
     "newsbot.middlewares.network.PublicNetworkMiddleware": 60,
+    "newsbot.middlewares.incremental.ConditionalGetMiddleware": 590,
 }
 
 # --- Discovery --------------------------------------------------------------------------------
@@ -64,6 +67,7 @@ ITEM_PIPELINES = {
     "newsbot.pipelines.clean.CleanPipeline": 100,
     "newsbot.pipelines.validate.ValidatePipeline": 200,
     "newsbot.pipelines.dedup.DedupPipeline": 300,
+    "newsbot.pipelines.versions.VersionPipeline": 400,
 }
 # Pages whose clean body is shorter than this are not articles (section fronts, walls, 404s).
 NEWSBOT_VALIDATE_MIN_BODY_CHARS = 200
@@ -71,10 +75,23 @@ NEWSBOT_DEDUP_ENABLED = True
 # "mark": keep cross-outlet copies with duplicateOf/storyId; "drop": drop them (still counted).
 NEWSBOT_DEDUP_MODE = "mark"
 
-# --- Export -----------------------------------------------------------------------------------
-FEEDS = {
-    "data/%(outlet)s/%(time)s.jsonl": {"format": "jsonl"},
+# --- Crawl state (scheduled crawls fetch and export only what is new) --------------------------
+# Off: every run fetches and exports everything it finds (no versions, no lock).
+NEWSBOT_STATE_ENABLED = True
+NEWSBOT_STATE_PATH = "data/state/crawl.sqlite"
+# URLs neither announced nor handled for this many days are forgotten.
+NEWSBOT_STATE_TTL_DAYS = 30
+SPIDER_MIDDLEWARES = {
+    "newsbot.middlewares.incremental.IncrementalMiddleware": 950,
 }
+
+# --- Export -----------------------------------------------------------------------------------
+# One partition per run; a manifest is written next to it.
+FEEDS = {
+    "data/%(outlet)s/%(run_id)s.jsonl": {"format": "jsonl"},
+}
+# Articles written, flushed and fsync'd together, then marked exported in the crawl state.
+NEWSBOT_EXPORT_BATCH_ITEMS = 100
 FEED_EXPORTERS = {"jsonl": "newsbot.exporters.JsonLinesExporter"}
 FEED_URI_PARAMS = "newsbot.exporters.uri_params"
 FEED_STORE_EMPTY = True
@@ -86,6 +103,8 @@ NEWSBOT_PROGRESS_INTERVAL = 30.0
 EXTENSIONS = {
     "scrapy.extensions.logstats.LogStats": None,  # replaced by the progress line below
     "newsbot.extensions.summary.CrawlSummary": 500,
+    "newsbot.extensions.state.CrawlStateKeeper": 100,
+    "newsbot.extensions.runs.RunManifest": 600,
 }
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -55,10 +55,13 @@ class NewsbotSpider(scrapy.Spider):
 
     slug: str = "adhoc"
     """Folder name of this crawl's output (``%(outlet)s`` in FEEDS), validated."""
+    incremental: bool = False
+    """Keeps crawl state between runs (:mod:`newsbot.state`): only what is new is fetched."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.arguments = dict(kwargs)  # as given with -a, for the run's manifest
         spider.known_outlets = load_outlets(crawler.settings.get("NEWSBOT_OUTLETS_FILE"))
         spider.setup()
         return spider

@@ -34,6 +34,7 @@ from newsbot.urls import clean_url
 
 class NewsSpider(NewsbotSpider):
     name = "news"
+    incremental = True
 
     def __init__(self, outlet: str | None = None, home: str | None = None,
                  since: str | None = None, limit: str | None = None, **kwargs):
