@@ -132,8 +132,8 @@ class JsonLinesExporter(BaseItemExporter):
             with contextlib.suppress(OSError):  # no half-written line left behind, if we can
                 os.ftruncate(self._fd, self._synced_size)
         name = self.path or getattr(self.file, "name", "the feed")
-        message = (f"Cannot write to {name}: {exc}. The crawl stops; the {count} article(s) "
-                   "not on disk are not marked exported and will be fetched by the next run.")
+        message = (f"Cannot write to {name}: {exc}. The crawl stops; the articles not on disk "
+                   f"({count} in this batch) are not marked exported: the next run fetches them.")
         if self.crawler is None:
             raise OSError(message) from exc
         stop_run(self.crawler, "export_failed", message)

@@ -9,7 +9,6 @@ an ``flock`` on its own file, which the kernel releases when the process dies, e
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import sqlite3
 import time
@@ -88,8 +87,7 @@ class SqliteState:
                               f"lock {lock_path}); this run does not start") from None
         handle.seek(0)
         handle.truncate()
-        handle.write(json.dumps({"pid": os.getpid(), "since": time.strftime(
-            "%Y-%m-%dT%H:%M:%SZ", time.gmtime())}))
+        handle.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}")
         handle.flush()
         self._locks[outlet] = handle
 
