@@ -184,7 +184,7 @@ class RunManifest:
             "spider": spider.name,
             "arguments": getattr(spider, "arguments", {}),
             "outlets": [o.name for o in getattr(spider, "outlets", [])],
-            "scrapyd_job": os.environ.get("SCRAPY_JOB"),
+            "scrapyd_job": getattr(spider, "arguments", {}).get("_job"),  # scrapyd passes -a _job
             "started": self.started,
             "finished": utc_now() if final else None,
             "finish_reason": self.reason if final else None,
