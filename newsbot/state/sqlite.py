@@ -25,7 +25,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     key TEXT PRIMARY KEY,        -- url_key of an announced URL, or an article key
     outlet TEXT,
-    url TEXT,                    -- URL to request again while pending
+    url TEXT,                    -- URL to request while pending (cleared once handled)
     pending INTEGER NOT NULL,    -- 1 from discovery until handled
     announced TEXT,              -- latest date a sitemap or feed gave it
     handled_date TEXT,           -- the announced date when it was last handled
@@ -35,8 +35,8 @@ CREATE TABLE IF NOT EXISTS articles (
     version_id TEXT,
     seen REAL NOT NULL           -- last announced or handled (unix time), for expiry
 ) WITHOUT ROWID;
+-- No index on seen: expiry scans the table once per run, cheaper than indexing every touch.
 CREATE INDEX IF NOT EXISTS articles_pending ON articles (outlet) WHERE pending = 1;
-CREATE INDEX IF NOT EXISTS articles_seen ON articles (seen);
 CREATE INDEX IF NOT EXISTS articles_article ON articles (article) WHERE article IS NOT NULL;
 CREATE TABLE IF NOT EXISTS cursors (
     url TEXT PRIMARY KEY,
@@ -46,7 +46,6 @@ CREATE TABLE IF NOT EXISTS cursors (
     refetch INTEGER NOT NULL,
     fetched REAL NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS cursors_fetched ON cursors (fetched);
 """
 
 
@@ -111,9 +110,9 @@ class SqliteState:
                 moved = bool(entry.date) and (handled_date is None or entry.date > handled_date)
                 fetch = bool(pending) or moved
                 self.db.execute(
-                    "UPDATE articles SET pending = ?, seen = ?, url = ?, "
+                    "UPDATE articles SET pending = ?, seen = ?, url = coalesce(?, url), "
                     "announced = max(coalesce(announced, ''), coalesce(?, '')) WHERE key = ?",
-                    (int(fetch), now, entry.url, entry.date, entry.key))
+                    (int(fetch), now, entry.url if fetch else None, entry.date, entry.key))
                 if article:  # keep the article's version as long as its URL is announced
                     self.db.execute("UPDATE articles SET seen = ? WHERE key = ?", (now, article))
                 decisions.append(fetch)
@@ -183,7 +182,7 @@ class SqliteState:
                             (item.key, v.content_hash, v.number, v.id, now))
                 self.db.execute(
                     "UPDATE articles SET pending = 0, handled_date = nullif(announced, ''), "
-                    "seen = ? WHERE key = ? OR article = ?", (now, item.key, item.key))
+                    "url = NULL, seen = ? WHERE key = ? OR article = ?", (now, item.key, item.key))
 
         self._transaction(run)
 
