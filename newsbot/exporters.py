@@ -66,12 +66,14 @@ class JsonLinesExporter(BaseItemExporter):
         self.written = 0
         """articles on disk (flushed and fsync'd)"""
         self.failed = False
-        self._fd = regular_file_descriptor(file)
-        self._synced_size = os.fstat(self._fd).st_size if self._fd is not None else 0
+        # Written with os.write, so a failed write leaves nothing in Python's buffer to retry.
+        self._fd = file_descriptor(file)
+        self._regular = self._fd is not None and stat.S_ISREG(os.fstat(self._fd).st_mode)
+        self._synced_size = os.fstat(self._fd).st_size if self._regular else 0
         self._buffer = bytearray()
         self._lines = 0
         self._batch: list[Handled] = []
-        self.path = Path(file.name) if self._fd is not None and isinstance(
+        self.path = Path(file.name) if self._regular and isinstance(
             getattr(file, "name", None), str) else None
         """the file on local disk, if it is one"""
         self._keeper = crawler.get_extension(CrawlStateKeeper) if crawler else None
@@ -111,7 +113,8 @@ class JsonLinesExporter(BaseItemExporter):
                 view = memoryview(data)
                 while view:
                     view = view[os.write(self._fd, view):]
-                os.fsync(self._fd)
+                if self._regular:
+                    os.fsync(self._fd)
             else:
                 self.file.write(data)
                 self.file.flush()
@@ -128,7 +131,7 @@ class JsonLinesExporter(BaseItemExporter):
 
     def _fail(self, exc: OSError, count: int) -> None:
         self.failed = True
-        if self._fd is not None:
+        if self._regular:
             with contextlib.suppress(OSError):  # no half-written line left behind, if we can
                 os.ftruncate(self._fd, self._synced_size)
         name = self.path or getattr(self.file, "name", "the feed")
@@ -139,11 +142,12 @@ class JsonLinesExporter(BaseItemExporter):
         stop_run(self.crawler, "export_failed", message)
 
 
-def regular_file_descriptor(file: Any) -> int | None:
-    """The descriptor of a regular file (which fsync makes durable), else None."""
+def file_descriptor(file: Any) -> int | None:
+    """The OS descriptor under ``file``, if it has one (not a BytesIO or a compressor)."""
     try:
         fd = file.fileno()
-        return fd if stat.S_ISREG(os.fstat(fd).st_mode) else None
+        os.fstat(fd)
+        return fd
     except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
         return None
 
