@@ -1,13 +1,17 @@
-"""Crawl-state memory and speed over a million URLs: SQLite state vs an in-memory seen-set.
+"""Crawl-state memory over a million URLs: the store alone, and a real scheduled run.
 
-Simulates what scheduled runs ask of the state, in sitemap-sized batches: a first run announces
-N new article URLs and exports each one (``discover`` then ``handled``); a second run announces
-the same N URLs again and must skip every one. The SQLite store (:class:`SqliteState`, what
-newsbot uses) runs side by side with the baseline, a dict in memory with the same answers (what
-an in-process seen-URL cache or Scrapy's dupefilter does), each in its own process so their
-resident memory (RSS) is measured apart.
+1. The store: what scheduled runs ask of it, in sitemap-sized batches. A first run announces N
+   new article URLs and exports each one (``discover`` then ``handled``); a second run announces
+   the same N URLs again and must skip every one. The SQLite store (:class:`SqliteState`, what
+   newsbot uses) runs side by side with the baseline, a dict in memory with the same answers
+   (what an in-process seen-URL cache does), each in its own process so that their resident
+   memory (RSS) is measured apart.
+2. A crawl: ``scrapy crawl news`` against a local site whose sitemap index lists N article URLs
+   (sitemaps of 50,000), all already exported by an earlier run (the state is filled through the
+   same API first). The run must fetch the sitemaps and no article; the crawl process's peak RSS
+   is sampled, for N and for N/10, so the growth per URL shows.
 
-    python benchmarks/state.py                  # 1,000,000 URLs
+    python benchmarks/state.py                        # 1,000,000 URLs
     python benchmarks/state.py --urls 200000 --json state.json
 """
 
@@ -15,21 +19,27 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from newsbot.state import Found, Handled, Version, version_id
 from newsbot.state.sqlite import SqliteState
+from newsbot.urls import url_key
 
 BATCH = 500  # article requests the spider middleware decides together
 SAMPLES = 10
+SITEMAP_SIZE = 50_000  # the sitemap protocol's limit
 
 
-def rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as status:
+def rss_mb(pid: int | str = "self") -> float:
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
         for line in status:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
@@ -94,22 +104,112 @@ def run_store(kind: str, urls: int) -> dict:
     return result
 
 
+# --- 2. a real scheduled run over N already-exported URLs -------------------------------------
+def day(n: int) -> str:
+    return f"2026-11-{n % 28 + 1:02d}"
+
+
+class Sitemaps(BaseHTTPRequestHandler):
+    """A sitemap index of ``server.urls`` article URLs; article pages are counted, never served."""
+
+    server: ThreadingHTTPServer
+
+    def do_GET(self) -> None:  # noqa: N802
+        base = f"http://{self.headers['Host']}"
+        urls = self.server.urls  # type: ignore[attr-defined]
+        if self.path == "/robots.txt":
+            body = "User-agent: *\nAllow: /\n"
+        elif self.path == "/sitemap-index.xml":
+            body = "<sitemapindex xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>" + "".join(
+                f"<sitemap><loc>{base}/sitemap-{i}.xml</loc></sitemap>"
+                for i in range((urls + SITEMAP_SIZE - 1) // SITEMAP_SIZE)) + "</sitemapindex>"
+        elif m := re.fullmatch(r"/sitemap-(\d+)\.xml", self.path):
+            first = int(m.group(1)) * SITEMAP_SIZE
+            body = "<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>" + "".join(
+                f"<url><loc>{base}/{day(n)}/story-{n}.html</loc><lastmod>{day(n)}T08:00:00Z"
+                "</lastmod></url>" for n in range(first, min(first + SITEMAP_SIZE, urls))
+            ) + "</urlset>"
+        else:
+            self.server.article_requests += 1  # type: ignore[attr-defined]
+            self.send_error(404)
+            return
+        data = body.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def crawl_run(urls: int) -> dict:
+    """Fill a state as a first run would have, then time a second run and sample its RSS."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Sitemaps)
+    server.urls, server.article_requests = urls, 0  # type: ignore[attr-defined]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    with tempfile.TemporaryDirectory() as folder:
+        cwd = Path(folder)
+        state = SqliteState(cwd / "data" / "state" / "crawl.sqlite", ttl=30 * 86400)
+        for first in range(0, urls, BATCH):
+            found = [Found(url_key(u), u, f"{day(n)}T08:00:00Z") for n in
+                     range(first, min(first + BATCH, urls)) if (u := f"{base}/{day(n)}/story-{n}.html")]
+            state.discover("bench", found)
+            state.handled([Handled(f.key, Version("h", 1, version_id(f.key, "h"))) for f in found])
+        state.close()
+        (cwd / "outlets.json").write_text(json.dumps([{
+            "name": "bench", "title": "Bench", "home": base + "/",
+            "sitemaps": [base + "/sitemap-index.xml"]}]))
+        settings = {"NEWSBOT_OUTLETS_FILE": "outlets.json", "NEWSBOT_ALLOW_PRIVATE_NETWORKS": True,
+                    "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
+                    "NEWSBOT_PROGRESS_INTERVAL": 0, "NEWSBOT_FOLLOW_MAX_LINKS": 0,
+                    "DOWNLOAD_TIMEOUT": 600}  # a 50,000-URL sitemap keeps the reactor busy
+        command = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "outlet=bench"]
+        for key, value in settings.items():
+            command += ["-s", f"{key}={value}"]
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stderr=subprocess.PIPE, text=True,
+                                   env={**os.environ, "SCRAPY_SETTINGS_MODULE": "newsbot.settings"})
+        log: list[str] = []
+        reader = threading.Thread(target=lambda: log.extend(process.stderr), daemon=True)
+        reader.start()
+        peak = 0.0
+        while process.poll() is None:
+            try:
+                peak = max(peak, rss_mb(process.pid))
+            except (OSError, RuntimeError):  # it has just exited
+                break
+            time.sleep(0.1)
+        reader.join()
+        seconds = time.perf_counter() - started
+    server.shutdown()
+    text = "".join(log)
+    skipped = re.search(r"'newsbot/state/skipped': (\d+)", text)
+    if process.returncode != 0 or skipped is None:
+        raise RuntimeError(f"the benchmark crawl failed:\n{text[-3000:]}")
+    return {"urls": urls, "peak_rss_mb": round(peak, 1), "seconds": round(seconds, 1),
+            "urls_skipped": int(skipped.group(1)),
+            "article_requests": server.article_requests}  # type: ignore[attr-defined]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--urls", type=int, default=1_000_000, help="URLs per run (1,000,000)")
     parser.add_argument("--json", metavar="OUT", help="also write the figures as JSON")
     parser.add_argument("--store", choices=("sqlite", "memory"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.store:  # one side, in a process of its own
+    if args.store:  # one side of part 1, in a process of its own
         print(json.dumps(run_store(args.store, args.urls)))
         return 0
-    results = {}
+    results: dict = {}
     for kind in ("sqlite", "memory"):
         proc = subprocess.run([sys.executable, __file__, "--store", kind, "--urls", str(args.urls)],
                               capture_output=True, text=True, check=True)
         results[kind] = json.loads(proc.stdout)
     sqlite, memory = results["sqlite"], results["memory"]
-    print(f"Crawl state, {args.urls:,} URLs announced twice (first run: all new and exported; "
+    print(f"1. The store: {args.urls:,} URLs announced twice (first run: all new and exported; "
           "second run: all unchanged)\n")
     print(f"{'URLs remembered':>16} | {'SQLite state RSS MB':>19} | {'in-memory dict RSS MB':>21}")
     print(f"{0:>16,} | {sqlite['rss_mb_start']:>19} | {memory['rss_mb_start']:>21}")
@@ -123,9 +223,19 @@ def main() -> int:
               f"RSS after: {sqlite[phase]['rss_mb']} vs {memory[phase]['rss_mb']} MB")
     growth = sqlite["samples"][-1][1] - sqlite["rss_mb_start"]
     base_growth = memory["samples"][-1][1] - memory["rss_mb_start"]
-    print(f"\nRSS growth over {args.urls:,} URLs: SQLite {growth:.1f} MB, in-memory "
-          f"{base_growth:.1f} MB ({base_growth / max(growth, 0.1):.0f}x); "
-          f"SQLite file {sqlite['db_mb']} MB on disk")
+    print(f"RSS growth over {args.urls:,} URLs: SQLite {growth:.1f} MB, in-memory "
+          f"{base_growth:.1f} MB; SQLite file {sqlite['db_mb']} MB on disk\n")
+
+    small, large = crawl_run(args.urls // 10), crawl_run(args.urls)
+    results["crawl"] = [small, large]
+    print("2. A scheduled run over URLs all exported before (sitemaps of 50,000 URLs)\n")
+    print(f"{'URLs announced':>15} | {'fetched':>7} | {'skipped':>9} | {'seconds':>7} | "
+          f"{'peak RSS MB':>11}")
+    for run in (small, large):
+        print(f"{run['urls']:>15,} | {run['article_requests']:>7} | {run['urls_skipped']:>9,} | "
+              f"{run['seconds']:>7} | {run['peak_rss_mb']:>11}")
+    per_url = (large["peak_rss_mb"] - small["peak_rss_mb"]) * 2**20 / (large["urls"] - small["urls"])
+    print(f"peak RSS growth: {per_url:.0f} bytes per announced URL")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0
