@@ -34,9 +34,10 @@ logger = logging.getLogger(__name__)
 PROBLEMS = "newsbot/problems/"
 """Stats prefix of what may have lost data: ``export_failed``, ``state_failed``, ``spider_error``,
 ``item_error``."""
-CLEAN_ENDS = ("finished", "shutdown")
-"""Finish reasons that lose nothing (``shutdown``: Ctrl-C or scrapyd cancel; pending URLs stay
-pending for the next run)."""
+CLEAN_ENDS = ("finished", "shutdown", "closespider_timeout", "closespider_itemcount",
+              "closespider_pagecount")
+"""Finish reasons that lose nothing: the end, Ctrl-C or a scrapyd cancel, a CLOSESPIDER_* limit
+you set (what was not fetched stays pending for the next run)."""
 
 
 def utc_now() -> str:
@@ -139,7 +140,7 @@ class RunManifest:
         """Open the feeds now, not at the first article: a bad path stops the run before any
         request, and the partition's manifest says from the start that a run is under way."""
         feeds = self.crawler.get_extension(FeedExporter)
-        for slot in getattr(feeds, "slots", ()):
+        for slot in getattr(feeds, "slots", ()):  # FeedExporter's own open slots (not public)
             try:
                 slot.start_exporting()
             except OSError as exc:

@@ -64,8 +64,16 @@ class CrawlStateKeeper:
         crawler.signals.connect(keeper.response_received, signal=signals.response_received)
         crawler.signals.connect(keeper.error, signal=signals.spider_error)
         crawler.signals.connect(keeper.error, signal=signals.item_error)
+        crawler.signals.connect(keeper.engine_started, signal=signals.engine_started)
         crawler.signals.connect(keeper.engine_stopped, signal=signals.engine_stopped)
         return keeper
+
+    def engine_started(self) -> None:
+        """Feeds are open by now (:class:`newsbot.extensions.runs.RunManifest`)."""
+        if not self._feeds:
+            logger.warning("No JSON Lines feed on local disk: articles are never marked "
+                           "exported, so every run exports them again (use the default FEEDS "
+                           "or -O FILE.jsonl, or -s NEWSBOT_STATE_ENABLED=False)")
 
     # --- what the run handled -----------------------------------------------------------------
     def item_dropped(self, item: Any) -> None:
