@@ -108,11 +108,14 @@ class IncrementalMiddleware:
             return []
         found = [Found(url_key(r.url), r.url, announced_date(r.meta["entry"])) for r in requests]
         decisions = self.state.discover(outlet, found)
+        unschedule = getattr(self.crawler.spider, "unschedule", None)
         kept = []
         for request, entry, fetch in zip(requests, found, decisions, strict=True):
             if fetch:
                 request.meta[STATE_KEY] = entry.key
                 kept.append(request)
+            elif unschedule:
+                unschedule(outlet, request.url)
         self.stats.inc_value("newsbot/state/to_fetch", len(kept))
         self.stats.inc_value("newsbot/state/skipped", len(requests) - len(kept))
         return kept

@@ -190,6 +190,12 @@ class NewsSpider(NewsbotSpider):
             yield Request(url, self.parse_article, priority=priority,
                           meta={"outlet": outlet.name, "entry": asdict(entry)})
 
+    def unschedule(self, outlet: str, url: str) -> None:
+        """The crawl state says ``url`` need not be fetched: it neither counts towards ``limit``
+        nor stays in memory for the rest of the run (a run announcing a million known URLs
+        keeps none of them)."""
+        self._scheduled.get(outlet, set()).discard(url)
+
     def recent(self, raw_date: str | None) -> bool:
         """False only for entries dated before ``since`` (undated entries are kept)."""
         if self.since is None or not raw_date:
