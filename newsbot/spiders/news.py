@@ -191,9 +191,8 @@ class NewsSpider(NewsbotSpider):
                           meta={"outlet": outlet.name, "entry": asdict(entry)})
 
     def unschedule(self, outlet: str, url: str) -> None:
-        """The crawl state says ``url`` need not be fetched: it neither counts towards ``limit``
-        nor stays in memory for the rest of the run (a run announcing a million known URLs
-        keeps none of them)."""
+        """The crawl state says ``url`` need not be fetched: forget it, so that a run announcing
+        a million known URLs does not keep them all in memory."""
         self._scheduled.get(outlet, set()).discard(url)
 
     def recent(self, raw_date: str | None) -> bool:
