@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -73,11 +74,14 @@ def outlets(base: str) -> list[dict]:
 
 
 class SlowArticles(SiteHandler):
-    """Article pages take ``server.delay`` seconds: time for a test to act mid-crawl."""
+    """Article pages take ``server.delay`` seconds, and wait while ``server.gate`` is closed:
+    time for a test to act mid-crawl."""
 
     def do_GET(self) -> None:  # noqa: N802
         if self.path.startswith("/news/"):
+            self.server.arrived.append(self.path)
             time.sleep(self.server.delay)
+            self.server.gate.wait(timeout=120)
         super().do_GET()
 
 
@@ -86,12 +90,19 @@ def serve(root: Path) -> Iterator[SiteServer]:
     with serve_sites({OUTLET: root}) as servers:
         server = servers[OUTLET]
         server.delay = 0.0
+        server.arrived = []
+        server.gate = threading.Event()
+        server.gate.set()
         server.RequestHandlerClass = SlowArticles
-        yield server
+        try:
+            yield server
+        finally:
+            server.gate.set()
 
 
 def articles_fetched(server: SiteServer) -> int:
-    return sum(path.startswith("/news/") for path in server.hits)
+    """Article requests the server has received (answered or not yet)."""
+    return len(server.arrived)
 
 
 def command(cwd: Path, server: SiteServer, settings: dict[str, str] | None = None) -> list[str]:

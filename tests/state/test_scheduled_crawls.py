@@ -79,11 +79,11 @@ def test_a_changed_article_is_exported_as_version_2(tmp_path):
 def test_an_overlapping_run_of_the_same_outlet_exits_with_a_clear_message(tmp_path):
     site = write_site(tmp_path / "site")
     with serve(site) as server:
-        server.delay = 1.0  # the first run lasts until the second has tried
+        server.gate.clear()  # the first run waits on its articles until the second has tried
         first = start(tmp_path, server)
         wait_for(lambda: articles_fetched(server) >= 1, first)
         second = crawl(tmp_path, server)
-        server.delay = 0
+        server.gate.set()
         _, first_log = first.communicate(timeout=60)
         third = crawl(tmp_path, server)  # the lock is released with the first run
     assert second.returncode == 1
