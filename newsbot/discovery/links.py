@@ -41,10 +41,13 @@ def classify_links(base_url: str, hrefs: Iterable[str],
         href = (href or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             continue
-        url = urljoin(base_url, href)
-        if not url.startswith(("http://", "https://")) or not outlet.owns(url):
+        try:
+            url = urljoin(base_url, href)
+            if not url.startswith(("http://", "https://")) or not outlet.owns(url):
+                continue
+            url = clean_url(url)
+        except ValueError:  # not a URL at all, e.g. "http://[::1"
             continue
-        url = clean_url(url)
         path = urlsplit(url).path or "/"
         if NOT_ARTICLE.search(path):
             continue

@@ -22,11 +22,13 @@ class Sitemap:
     """More than :data:`MAX_ENTRIES` entries were present; the rest were ignored."""
     skipped: int = 0
     """Entries without a usable http(s) ``<loc>``."""
+    problem: str | None = None
+    """First error the parser recovered from, when the document was not well-formed."""
 
 
 def parse_sitemap(body: bytes, base_url: str, max_entries: int = MAX_ENTRIES) -> Sitemap:
     """Entries of a (gunzipped) sitemap; raises :class:`XmlRejected` for anything else."""
-    root = parse_xml(body)
+    root, problem = parse_xml(body)
     kind = local(root)
     if kind not in ("urlset", "sitemapindex"):
         raise XmlRejected(f"root element is <{kind or '?'}>, not <urlset> or <sitemapindex>")
@@ -36,7 +38,7 @@ def parse_sitemap(body: bytes, base_url: str, max_entries: int = MAX_ENTRIES) ->
         if local(element) not in ("url", "sitemap"):
             continue
         if len(entries) >= max_entries:
-            return Sitemap(kind, entries, truncated=True, skipped=skipped)
+            return Sitemap(kind, entries, truncated=True, skipped=skipped, problem=problem)
         loc = child_text(element, "loc")
         url = urljoin(base_url, loc) if loc else None
         if not url or not url.startswith(("http://", "https://")):
@@ -50,7 +52,7 @@ def parse_sitemap(body: bytes, base_url: str, max_entries: int = MAX_ENTRIES) ->
             title=child_text(news, "title") if news is not None else None,
             language=child_text(news, "publication", "language") if news is not None else None,
         ))
-    return Sitemap(kind, entries, skipped=skipped)
+    return Sitemap(kind, entries, skipped=skipped, problem=problem)
 
 
 def sitemaps_from_robots(body: bytes, base_url: str) -> list[str]:

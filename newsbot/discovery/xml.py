@@ -3,7 +3,12 @@
 Entities are never resolved (no XXE, no entity text in fields), the network is never touched,
 broken documents are recovered, and gzip'd bodies are inflated under a size cap. Failures are
 reported as :class:`XmlRejected` with a reason, so callers log them instead of losing a
-document silently (Scrapy's own sitemap parser returns nothing on an entity bomb).
+document silently (Scrapy's own sitemap parser returns nothing on an entity bomb); a document
+that parsed only with recovery comes with its first error, so callers can say so too.
+
+A body that is valid UTF-8 is read as UTF-8 whatever its XML declaration says (feeds that declare
+``iso-8859-1`` and send UTF-8 are common; the reverse is not), as for HTML
+(:mod:`newsbot.encoding`).
 """
 
 from __future__ import annotations
@@ -33,18 +38,27 @@ def inflate(body: bytes, max_size: int) -> bytes:
         raise XmlRejected(f"broken gzip body: {exc}") from None
 
 
-def parse_xml(body: bytes) -> etree._Element:
-    """The root element of ``body``, parsed without entities or network."""
+def parse_xml(body: bytes) -> tuple[etree._Element, str | None]:
+    """The root element of ``body``, parsed without entities or network, and the first error
+    the parser recovered from (None for a well-formed document)."""
+    body = body.lstrip()
+    try:
+        body.decode("utf-8")
+        encoding = "utf-8"
+    except UnicodeDecodeError:
+        encoding = None  # the declaration (or a BOM) decides
     parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True,
                              remove_comments=True, remove_pis=True, huge_tree=False,
-                             load_dtd=False, collect_ids=False)
+                             load_dtd=False, collect_ids=False, encoding=encoding)
     try:
-        root = etree.fromstring(body.lstrip(), parser=parser)
+        root = etree.fromstring(body, parser=parser)
     except etree.XMLSyntaxError as exc:
         raise XmlRejected(f"not XML: {exc}") from None
     if root is None:
         raise XmlRejected("not XML: empty document")
-    return root
+    errors = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
+    problem = f"line {errors[0].line}: {errors[0].message}" if errors else None
+    return root, problem
 
 
 def local(element: etree._Element) -> str:

@@ -15,7 +15,6 @@ from urllib.parse import urljoin
 
 from lxml import etree
 from lxml import html as lxml_html
-from w3lib.encoding import html_to_unicode
 
 from newsbot.cleaning import split_credit
 from newsbot.extraction.authors import normalise_authors
@@ -42,11 +41,6 @@ BYLINE_XPATH = ('//*[@rel="author" or @itemprop="author" or contains(@class, "by
                 'or contains(@class, "author-name")]')
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•]\s+")
-
-
-def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Bytes to text the way Scrapy does it: BOM, then HTTP header, then ``<meta>``, then guess."""
-    return html_to_unicode(content_type, body)[1]
 
 
 def parse_html(html: str) -> lxml_html.HtmlElement | None:
