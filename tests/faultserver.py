@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -35,6 +36,10 @@ class Arrival:
     """``time.time()`` when the request head was read."""
     peer: tuple
     headers: dict[str, str]
+    status: int | None = None
+    """Status of the complete response written (``Req.respond``), if any."""
+    sent: float | None = None
+    """``time.time()`` just before a complete response was written (``Req.respond``)."""
     done: float | None = None
     """``time.time()`` when the handler finished (response sent or connection dropped)."""
 
@@ -69,6 +74,7 @@ class Req:
                 "Content-Length": str(len(body)), "Connection": "close"}
         lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}"]
         lines += [f"{k}: {v}" for k, v in head.items()]
+        self.arrival.status, self.arrival.sent = status, time.time()
         await self.raw(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
 
     def reset(self) -> None:
@@ -82,9 +88,10 @@ class FaultServer:
     """``with FaultServer(routes) as server:`` serves on ``server.base_url`` until the block ends."""
 
     def __init__(self, routes: dict[str, Static | Handler] | None = None,
-                 host: str = "127.0.0.1"):
+                 host: str = "127.0.0.1", tls: ssl.SSLContext | None = None):
         self.routes: dict[str, Static | Handler] = dict(routes or {})
         self.host = host
+        self.tls = tls
         self.arrivals: list[Arrival] = []
         self.port = 0
         self._loop = asyncio.new_event_loop()
@@ -93,7 +100,7 @@ class FaultServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}"
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -104,7 +111,7 @@ class FaultServer:
 
     def __enter__(self) -> FaultServer:
         self._server = self._loop.run_until_complete(
-            asyncio.start_server(self._serve, self.host, 0, limit=1 << 20))
+            asyncio.start_server(self._serve, self.host, 0, limit=1 << 20, ssl=self.tls))
         self.port = self._server.sockets[0].getsockname()[1]
         self._thread.start()
         return self
@@ -171,6 +178,20 @@ async def drip(req: Req) -> None:
     while True:
         await req.raw(b"1\r\n<\r\n")
         await asyncio.sleep(0.2)
+
+
+def answers(*responses: Static | Callable[[], Static]) -> Handler:
+    """The n-th request gets the n-th response (the last one repeats); a callable is called at
+    answer time (for a ``Retry-After`` date relative to now)."""
+    count = 0
+
+    async def handler(req: Req) -> None:
+        nonlocal count
+        response = responses[min(count, len(responses) - 1)]
+        count += 1
+        status, headers, body = response() if callable(response) else response
+        await req.respond(status, body, headers)
+    return handler
 
 
 def serve_bytes(data: bytes) -> Handler:

@@ -23,10 +23,12 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.httpobj import urlparse_cached
+from twisted.python.failure import Failure
 
 from newsbot.challenges import HEAD_BYTES, challenge_kind
 from newsbot.extensions.deferred import DeferredRequests
@@ -74,21 +76,41 @@ class HostHealthMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HostHealthMiddleware:
-        return cls(crawler)
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.response_downloaded,
+                                signal=signals.response_downloaded)
+        return middleware
 
     # --- downloader middleware ------------------------------------------------------------
     def process_request(self, request: Request) -> None:
         host = urlparse_cached(request).hostname or ""
         if host in self.paused:
-            reason, keep = self.paused[host]
-            deferred = self.crawler.get_extension(DeferredRequests)
-            if keep and deferred is not None:
-                deferred.defer(request, reason)
-            else:
-                self.stats.inc_value("newsbot/hosts/skipped")
-            raise IgnoreRequest(f"host {host} is paused: {reason}")
+            self._set_aside(request, host)
         if host in self.crawl_delays:
             request.meta["autothrottle_dont_adjust_delay"] = True
+
+    def response_downloaded(self, response: Response, request: Request) -> None:
+        """A 429 or 5xx holds the host's slot; sent before the slot sends its next request."""
+        if response.status != 429 and response.status < 500:
+            return
+        host = urlparse_cached(request).hostname or ""
+        count = self._refused(host, f"HTTP {response.status}")
+        if host in self.paused:
+            return  # the retry will be deferred too
+        retry_after = retry_after_seconds(response.headers.get("Retry-After"), time.time())
+        if retry_after is not None and retry_after > self.max_retry_after:
+            self.pause(host, f"Retry-After of {retry_after:.0f} s is longer than "
+                             f"NEWSBOT_HOSTS_MAX_RETRY_AFTER ({self.max_retry_after:.0f} s)")
+            return
+        if retry_after is None:
+            wait, why = backoff_delay(count, self.backoff_base, self.backoff_max), "back-off"
+            self.stats.inc_value("newsbot/hosts/backoff")
+        else:
+            wait, why = retry_after, "Retry-After"
+            self.stats.inc_value("newsbot/hosts/retry_after")
+        self._hold(request, host, wait)
+        logger.info("%s answered %d to %s; next request to it in %.1f s (%s)",
+                    host, response.status, response.url, wait, why)
 
     def process_response(self, request: Request, response: Response) -> Response:
         host = urlparse_cached(request).hostname or ""
@@ -101,24 +123,6 @@ class HostHealthMiddleware:
             raise IgnoreRequest(f"{kind} page")
         if response.status != 429 and response.status < 500:
             self.refusals[host] = 0
-            return response
-        count = self._refused(host, f"HTTP {response.status}")
-        if host in self.paused:
-            return response  # the retry will be kept for the next run
-        retry_after = retry_after_seconds(response.headers.get("Retry-After"), time.time())
-        if retry_after is not None and retry_after > self.max_retry_after:
-            self.pause(host, f"Retry-After of {retry_after:.0f} s is longer than "
-                             f"NEWSBOT_HOSTS_MAX_RETRY_AFTER ({self.max_retry_after:.0f} s)")
-            return response
-        if retry_after is None:
-            wait, why = backoff_delay(count, self.backoff_base, self.backoff_max), "back-off"
-            self.stats.inc_value("newsbot/hosts/backoff")
-        else:
-            wait, why = retry_after, "Retry-After"
-            self.stats.inc_value("newsbot/hosts/retry_after")
-        self._hold(request, host, wait)
-        logger.info("%s answered %d to %s; next request to it in %.1f s (%s)",
-                    host, response.status, response.url, wait, why)
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
@@ -133,7 +137,19 @@ class HostHealthMiddleware:
         self.paused[host] = (reason, keep)
         self.stats.inc_value("newsbot/hosts/paused")
         logger.warning("Pausing %s for the rest of this crawl: %s; its requests are %s",
-                       host, reason, "kept for the next run" if keep else "skipped")
+                       host, reason, "deferred" if keep else "skipped")
+        for slot in self.crawler.engine.downloader.slots.values():
+            # Requests already waiting in a slot passed process_request before the pause.
+            waiting = list(slot.queue)
+            slot.queue.clear()
+            for queued, deferred in waiting:
+                if urlparse_cached(queued).hostname == host:
+                    try:
+                        self._set_aside(queued, host)
+                    except IgnoreRequest:
+                        deferred.errback(Failure())
+                else:
+                    slot.queue.append((queued, deferred))
 
     def set_crawl_delay(self, request: Request, host: str, delay: float) -> None:
         """At least ``delay`` seconds between requests to ``host`` (robots.txt Crawl-delay).
@@ -147,6 +163,16 @@ class HostHealthMiddleware:
         downloader.per_slot_settings.setdefault(key, {}).update(delay=delay, jitter=0.0)
         if slot := downloader.slots.get(key):
             slot.delay, slot.jitter = max(slot.delay, delay), 0.0
+
+    def _set_aside(self, request: Request, host: str) -> None:
+        """Keep (or skip) a request to a paused host, and raise IgnoreRequest."""
+        reason, keep = self.paused[host]
+        deferred = self.crawler.get_extension(DeferredRequests)
+        if keep and deferred is not None:
+            deferred.defer(request, reason)
+        else:
+            self.stats.inc_value("newsbot/hosts/skipped")
+        raise IgnoreRequest(f"host {host} is paused: {reason}")
 
     def _refused(self, host: str, what: str) -> int:
         count = self.refusals.get(host, 0) + 1
