@@ -8,7 +8,14 @@ from urllib.parse import urljoin
 from parsel import Selector
 
 from newsbot.discovery import Entry
-from newsbot.discovery.xml import XmlRejected, child_text, children, local, parse_xml
+from newsbot.discovery.xml import (
+    XmlRejected,
+    absolute,
+    child_text,
+    children,
+    local,
+    parse_xml,
+)
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 
@@ -41,7 +48,7 @@ def parse_feed(body: bytes, base_url: str, max_entries: int = 10_000) -> Feed:
         if len(entries) >= max_entries:
             break
         link = _link(item)
-        url = urljoin(base_url, link) if link else None
+        url = absolute(link, base_url) if link else None
         if not url or not url.startswith(("http://", "https://")):
             skipped += 1
             continue

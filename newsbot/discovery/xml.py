@@ -14,6 +14,7 @@ A body that is valid UTF-8 is read as UTF-8 whatever its XML declaration says (f
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import urljoin
 
 from lxml import etree
 from scrapy.utils._compression import _DecompressionMaxSizeExceeded
@@ -64,11 +65,16 @@ def parse_xml(body: bytes) -> tuple[etree._Element, str | None]:
 def local(element: etree._Element) -> str:
     """Tag name without namespace, lower case ("" for comments and entities)."""
     tag = element.tag
-    return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
+    return tag.rpartition("}")[2].lower() if isinstance(tag, str) else ""
 
 
 def children(element: etree._Element, name: str) -> Iterator[etree._Element]:
     return (child for child in element if local(child) == name)
+
+
+def absolute(loc: str, base_url: str) -> str:
+    """``loc`` resolved against ``base_url`` (fast path for the usual absolute http(s) URL)."""
+    return loc if loc.startswith(("http://", "https://")) else urljoin(base_url, loc)
 
 
 def child_text(element: etree._Element, *path: str) -> str | None:
@@ -78,5 +84,12 @@ def child_text(element: etree._Element, *path: str) -> str | None:
         current = next(children(current, name), None)
         if current is None:
             return None
-    text = "".join(current.itertext()).strip()
+    return text_of(current)
+
+
+def text_of(element: etree._Element | None) -> str | None:
+    """Stripped text of ``element`` and its descendants (entity references left out)."""
+    if element is None:
+        return None
+    text = "".join(element.itertext()).strip()
     return text or None
