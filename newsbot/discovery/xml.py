@@ -1,7 +1,9 @@
 """One safe way to parse the XML that outlets serve: sitemaps, RSS and Atom.
 
-Entities are never resolved (no XXE, no entity text in fields), the network is never touched,
-broken documents are recovered, and gzip'd bodies are inflated under a size cap. Failures are
+Entities are never resolved (no XXE, no entity text in fields), the network is never touched, a
+``<!DOCTYPE>`` is removed before parsing (sitemaps and feeds have no use for one, and its
+entity declarations are what billion-laughs and quadratic blow-ups are made of: without them
+the valid entries of such a document are still read), broken documents are recovered, and gzip'd bodies are inflated under a size cap. Failures are
 reported as :class:`XmlRejected` with a reason, so callers log them instead of losing a
 document silently (Scrapy's own sitemap parser returns nothing on an entity bomb); a document
 that parsed only with recovery comes with its first error, so callers can say so too.
@@ -13,6 +15,7 @@ A body that is valid UTF-8 is read as UTF-8 whatever its XML declaration says (f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import urljoin
 
@@ -42,7 +45,7 @@ def inflate(body: bytes, max_size: int) -> bytes:
 def parse_xml(body: bytes) -> tuple[etree._Element, str | None]:
     """The root element of ``body``, parsed without entities or network, and the first error
     the parser recovered from (None for a well-formed document)."""
-    body = body.lstrip()
+    body = without_doctype(body.lstrip())
     try:
         body.decode("utf-8")
         encoding = "utf-8"
@@ -58,8 +61,46 @@ def parse_xml(body: bytes) -> tuple[etree._Element, str | None]:
     if root is None:
         raise XmlRejected("not XML: empty document")
     errors = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
+    if any("amplification" in e.message for e in errors):
+        raise XmlRejected(f"entity amplification: {errors[0].message}")
     problem = f"line {errors[0].line}: {errors[0].message}" if errors else None
     return root, problem
+
+
+_PROLOG = re.compile(rb"\A(?:<\?xml[^>]*\?>|\s+|<!--.*?-->|<\?[^>]*\?>)*<!DOCTYPE\b",
+                     re.DOTALL | re.IGNORECASE)
+
+
+def without_doctype(body: bytes) -> bytes:
+    """``body`` without its ``<!DOCTYPE ...>`` declaration, internal subset included.
+
+    The subset is scanned, not pattern-matched: quoted strings and comments may hold ``]`` and
+    ``>``. A declaration that never ends leaves the body as it is (the parser judges it).
+    """
+    prolog = _PROLOG.match(body)
+    if not prolog:
+        return body
+    index, depth, quote = prolog.end(), 0, None
+    while index < len(body):
+        char = body[index:index + 1]
+        if quote:
+            quote = None if char == quote else quote
+        elif body.startswith(b"<!--", index):
+            end = body.find(b"-->", index + 4)
+            if end < 0:
+                return body
+            index = end + 2
+        elif char in (b'"', b"'"):
+            quote = char
+        elif char == b"[":
+            depth += 1
+        elif char == b"]":
+            depth -= 1
+        elif char == b">" and depth <= 0:
+            start = prolog.end() - len(b"<!DOCTYPE")
+            return body[:start] + body[index + 1:]
+        index += 1
+    return body
 
 
 def local(element: etree._Element) -> str:
@@ -91,5 +132,14 @@ def text_of(element: etree._Element | None) -> str | None:
     """Stripped text of ``element`` and its descendants (entity references left out)."""
     if element is None:
         return None
-    text = "".join(element.itertext()).strip()
+    text = _text(element).strip()
     return text or None
+
+
+def _text(element: etree._Element) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str):  # not an entity reference
+            parts.append(_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)

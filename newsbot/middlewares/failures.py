@@ -22,11 +22,16 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+def describe(exception: Exception) -> str:
+    """The exception's message, or its class name when it has none."""
+    return str(exception) or type(exception).__name__
+
+
 class DownloadGaveUp(IgnoreRequest):
     """The download failed for good; ``reason`` is the last error."""
 
     def __init__(self, reason: Exception):
-        super().__init__(f"download failed: {reason or type(reason).__name__}")
+        super().__init__(f"download failed: {describe(reason)}")
         self.reason = reason
 
 
@@ -45,6 +50,5 @@ class DownloadFailureMiddleware:
         reported = (retry is not None and isinstance(exception, retry.exceptions_to_retry)
                     and not request.meta.get("dont_retry"))
         if not reported:
-            logger.error("Download failed: %s: %s", request.url,
-                         exception or type(exception).__name__)
+            logger.error("Download failed: %s: %s", request.url, describe(exception))
         raise DownloadGaveUp(exception) from exception
