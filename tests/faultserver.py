@@ -6,7 +6,8 @@ test process, so a test can both script a fault and read what the crawler did (`
 every request line with its server-side time, peer and headers).
 
 A route is either ``(status, headers, body)`` served with ``Connection: close``, or an
-``async def handler(req: Req)`` that writes whatever it likes, including nothing at all.
+``async def handler(req: Req)`` that writes whatever it likes, including nothing at all. A route
+path ending in ``*`` serves every path it prefixes.
 """
 
 from __future__ import annotations
@@ -143,7 +144,9 @@ class FaultServer:
         self.arrivals.append(arrival)
         req = Req(method, target, headers, reader, writer, self, arrival,
                   parse_qs(urlsplit(target).query))
-        route = self.routes.get(req.path)
+        route = self.routes.get(req.path) or next(
+            (r for p, r in self.routes.items() if p.endswith("*") and req.path.startswith(p[:-1])),
+            None)
         try:
             if route is None:
                 await req.respond(404, "not found")
