@@ -7,9 +7,11 @@ Precedence (documented in RELIABILITY.md, T13):
 3. UTF-8, when the body is valid UTF-8, whatever the HTTP header or ``<meta>`` claims: servers
    and templates often declare latin-1 or windows-1252 for UTF-8 pages, while text in those
    encodings is valid UTF-8 by accident almost never;
-4. the HTTP header's charset, then the ``<meta>`` one (a declared UTF-8 is skipped: step 3
-   showed it wrong), when the body decodes in it without error;
-5. detection (charset-normalizer), else windows-1252 with replacement characters.
+4. the HTTP header's charset, then the ``<meta>`` one, when the body decodes in it without
+   error (a declared UTF-8 is skipped here: step 3 showed the body is not all UTF-8);
+5. UTF-8 with replacement characters when UTF-8 was declared: the page is mostly UTF-8 with a
+   few bad bytes, which become U+FFFD where they are (and :func:`mojibake_marks` counts them);
+6. detection (charset-normalizer) when nothing was declared, else windows-1252.
 
 Labels are read the WHATWG way (``iso-8859-1`` means windows-1252). NUL characters, never text
 in HTML, are dropped.
@@ -52,13 +54,16 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
         pass
     declared = [http_content_type_encoding(content_type) if content_type else None,
                 html_body_declared_encoding(body)]
-    for label in declared:
-        encoding = resolve_encoding(label) if label else None
-        if encoding and codecs.lookup(encoding).name != "utf-8":
+    encodings = [codecs.lookup(e).name for e in map(resolve_encoding, filter(None, declared))
+                 if e]
+    for encoding in encodings:
+        if encoding != "utf-8":
             try:
                 return _clean(body.decode(encoding))
             except UnicodeDecodeError:
                 continue
+    if "utf-8" in encodings:
+        return _clean(body.decode("utf-8", "replace"))
     best = from_bytes(body[:65536]).best()
     encoding = best.encoding if best is not None else "cp1252"
     return _clean(body.decode(encoding, "replace"))
