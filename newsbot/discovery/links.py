@@ -26,6 +26,9 @@ NOT_ARTICLE = re.compile(
     re.IGNORECASE,
 )
 MAX_SECTION_SEGMENTS = 2
+MAX_OUTLINKS = 6000
+"""Links of one page looked at, at most (Heritrix's ``maxOutlinks``): real fronts have far fewer,
+and a page of 200 000 generated links should cost a crawl no more than a normal one."""
 
 
 def classify_links(base_url: str, hrefs: Iterable[str],

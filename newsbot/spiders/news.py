@@ -17,7 +17,7 @@ from scrapy.http import Response, TextResponse
 
 from newsbot.discovery import Entry
 from newsbot.discovery.feeds import feeds_from_html, parse_feed
-from newsbot.discovery.links import classify_links
+from newsbot.discovery.links import MAX_OUTLINKS, classify_links
 from newsbot.discovery.sitemaps import parse_sitemap, sitemaps_from_robots
 from newsbot.discovery.xml import XmlRejected, inflate
 from newsbot.extraction.dates import normalise_date
@@ -172,8 +172,12 @@ class NewsSpider(NewsbotSpider):
         if not outlet.feeds and response.meta.get("front_depth") == 0:
             for url in feeds_from_html(response.text, response.url):
                 yield Request(url, self.parse_feed, meta={"outlet": outlet.name})
-        articles, sections = classify_links(
-            response.url, response.css("a::attr(href)").getall(), outlet)
+        hrefs = response.css("a::attr(href)").getall()
+        if len(hrefs) > MAX_OUTLINKS:
+            self.crawler.stats.inc_value("newsbot/traps/max_outlinks")
+            self.logger.warning("%s has %d links; looking at the first %d only (MAX_OUTLINKS)",
+                                response.url, len(hrefs), MAX_OUTLINKS)
+        articles, sections = classify_links(response.url, hrefs[:MAX_OUTLINKS], outlet)
         for kind, links in (("article", articles), ("section", sections)):
             if len(links) > self.follow_max:
                 self.crawler.stats.inc_value("newsbot/traps/max_links")
