@@ -17,7 +17,7 @@ from scrapy.http import Response, TextResponse
 
 from newsbot.discovery import Entry
 from newsbot.discovery.feeds import feeds_from_html, parse_feed
-from newsbot.discovery.links import MAX_OUTLINKS, classify_links
+from newsbot.discovery.links import MAX_OUTLINKS, anchor_hrefs, classify_links
 from newsbot.discovery.sitemaps import parse_sitemap, sitemaps_from_robots
 from newsbot.discovery.xml import XmlRejected, inflate
 from newsbot.extraction.dates import normalise_date
@@ -30,6 +30,10 @@ from newsbot.spiders.base import (
     parse_since,
 )
 from newsbot.urls import clean_url
+
+
+HEAD_LIMIT = 512 * 1024
+"""Characters of a front page searched for the ``<head>``'s feed links, at most."""
 
 
 class NewsSpider(NewsbotSpider):
@@ -170,13 +174,16 @@ class NewsSpider(NewsbotSpider):
             return
         outlet = self.outlet_of(response)
         if not outlet.feeds and response.meta.get("front_depth") == 0:
-            for url in feeds_from_html(response.text, response.url):
+            # Feeds are announced in the <head>: no need to build the tree of a whole page.
+            end = response.text.find("</head>", 0, HEAD_LIMIT)
+            head = response.text[: end + len("</head>") if end >= 0 else HEAD_LIMIT]
+            for url in feeds_from_html(head, response.url):
                 yield Request(url, self.parse_feed, meta={"outlet": outlet.name})
-        hrefs = response.css("a::attr(href)").getall()
+        hrefs = anchor_hrefs(response.body, response.encoding)
         if len(hrefs) > MAX_OUTLINKS:
             self.crawler.stats.inc_value("newsbot/traps/max_outlinks")
-            self.logger.warning("%s has %d links; looking at the first %d only (MAX_OUTLINKS)",
-                                response.url, len(hrefs), MAX_OUTLINKS)
+            self.logger.warning("%s has more than %d links; looking at the first %d only "
+                                "(MAX_OUTLINKS)", response.url, MAX_OUTLINKS, MAX_OUTLINKS)
         articles, sections = classify_links(response.url, hrefs[:MAX_OUTLINKS], outlet)
         for kind, links in (("article", articles), ("section", sections)):
             if len(links) > self.follow_max:
