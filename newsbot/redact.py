@@ -2,8 +2,8 @@
 
 Scrapy logs "Overridden settings" verbatim when a crawl starts (``scrapy/crawler.py``), and URLs
 with credentials (a Redis URL, an FTP feed URI, a proxy) can appear in many lines ("Stored jsonl
-feed in: ftp://user:password@..."). :class:`RedactingFilter`, put on the log handlers by the
-newsbot add-on before the crawl logs anything, rewrites each record before it is written:
+feed in: ftp://user:password@..."). :class:`RedactingLogRecord`, made the record factory by the
+newsbot add-on before the crawl logs anything, masks each record when it is written:
 
 * ``scheme://user:password@host`` becomes ``scheme://user:***@host``;
 * in a logged dict, the value of every key whose name says it is secret (``PASSWORD``, ``SECRET``,
@@ -18,7 +18,7 @@ import pprint
 import re
 from typing import Any
 
-SECRET_NAME = re.compile(r"PASS|SECRET|TOKEN|(^|_)KEY($|_)|KEY_ID|CREDENTIAL|AUTH|COOKIE|DSN",
+SECRET_NAME = re.compile(r"PASS|SECRET|TOKEN|CREDENTIAL|AUTH|COOKIE|DSN|(^|[^A-Z])KEY([^A-Z]|$)",
                          re.IGNORECASE)
 URL_PASSWORD = re.compile(r"(?P<head>\b[a-z][a-z0-9+.-]*://[^\s:/@'\"]*:)[^\s@/'\"]+@",
                           re.IGNORECASE)
@@ -48,18 +48,34 @@ def redact_value(value: Any) -> Any:
     return value
 
 
-class RedactingFilter(logging.Filter):
-    """A handler filter that masks secrets in every record's message and traceback."""
+class RedactingLogRecord(logging.LogRecord):
+    """A log record whose message and traceback come out with secrets masked.
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if isinstance(record.args, dict) and isinstance(record.args.get("settings"), str):
-            message = record.msg % {**record.args,
-                                    "settings": _redact_pformat(record.args["settings"])}
-        record.msg, record.args = redact(message), None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
-        return True
+    Installed as the record factory, so it holds for every handler, including the one Scrapy
+    puts on the root logger after the add-ons ran; the masking costs nothing for records no
+    handler writes (DEBUG lines at LOG_LEVEL INFO), since it happens when a record is formatted.
+    """
+
+    _exc_text: str | None = None
+
+    def getMessage(self) -> str:  # noqa: N802 (logging's name)
+        args = self.args
+        if isinstance(args, dict) and isinstance(args.get("settings"), str):
+            args = {**args, "settings": _redact_pformat(args["settings"])}
+        message = str(self.msg)
+        if args:
+            message = message % args
+        return redact(message)
+
+    @property
+    def exc_text(self) -> str | None:
+        if self._exc_text is None and self.exc_info:
+            self._exc_text = redact(logging.Formatter().formatException(self.exc_info))
+        return self._exc_text
+
+    @exc_text.setter
+    def exc_text(self, value: str | None) -> None:
+        self._exc_text = None if value is None else redact(value)
 
 
 def _redact_pformat(text: str) -> str:
@@ -70,8 +86,7 @@ def _redact_pformat(text: str) -> str:
         return redact(text)
 
 
-def install(logger: logging.Logger | None = None) -> None:
-    """Put one :class:`RedactingFilter` on every handler of ``logger`` (the root logger)."""
-    for handler in (logger or logging.getLogger()).handlers:
-        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
-            handler.addFilter(RedactingFilter())
+def install() -> None:
+    """Make every log record a :class:`RedactingLogRecord` (once; another factory is kept)."""
+    if logging.getLogRecordFactory() is logging.LogRecord:
+        logging.setLogRecordFactory(RedactingLogRecord)
