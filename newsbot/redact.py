@@ -58,7 +58,7 @@ class RedactingLogRecord(logging.LogRecord):
 
     _exc_text: str | None = None
 
-    def getMessage(self) -> str:  # noqa: N802 (logging's name)
+    def getMessage(self) -> str:
         args = self.args
         if isinstance(args, dict) and isinstance(args.get("settings"), str):
             args = {**args, "settings": _redact_pformat(args["settings"])}

@@ -86,7 +86,7 @@ class Req:
 
 
 class FaultServer:
-    """``with FaultServer(routes) as server:`` serves on ``server.base_url`` until the block ends."""
+    """``with FaultServer(routes) as server:`` serves on ``server.base_url`` until it ends."""
 
     def __init__(self, routes: dict[str, Static | Handler] | None = None,
                  host: str = "127.0.0.1", tls: ssl.SSLContext | None = None):
@@ -177,7 +177,8 @@ async def hang_after_headers(req: Req) -> None:
 
 async def drip(req: Req) -> None:
     """Headers, then one byte every 0.2 s, forever: only a timeout on the whole download ends it."""
-    await req.raw(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n")
+    await req.raw(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                  b"Transfer-Encoding: chunked\r\n\r\n")
     while True:
         await req.raw(b"1\r\n<\r\n")
         await asyncio.sleep(0.2)

@@ -30,7 +30,7 @@ class StubResolver:
     def install_on_reactor(self) -> None:
         self.reactor.installResolver(self)
 
-    def getHostByName(self, name: str, timeout: Any = ()) -> defer.Deferred:  # noqa: N802
+    def getHostByName(self, name: str, timeout: Any = ()) -> defer.Deferred:
         try:
             return defer.succeed(socket.inet_ntoa(socket.inet_aton(name)))
         except OSError:

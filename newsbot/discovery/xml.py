@@ -3,10 +3,11 @@
 Entities are never resolved (no XXE, no entity text in fields), the network is never touched, a
 ``<!DOCTYPE>`` is removed before parsing (sitemaps and feeds have no use for one, and its
 entity declarations are what billion-laughs and quadratic blow-ups are made of: without them
-the valid entries of such a document are still read), broken documents are recovered, and gzip'd bodies are inflated under a size cap. Failures are
-reported as :class:`XmlRejected` with a reason, so callers log them instead of losing a
-document silently (Scrapy's own sitemap parser returns nothing on an entity bomb); a document
-that parsed only with recovery comes with its first error, so callers can say so too.
+the valid entries of such a document are still read), broken documents are recovered, and
+gzip'd bodies are inflated under a size cap. Failures are reported as :class:`XmlRejected`
+with a reason, so callers log them instead of losing a document silently (Scrapy's own sitemap
+parser returns nothing on an entity bomb); a document that parsed only with recovery comes
+with its first error, so callers can say so too.
 
 A body that is valid UTF-8 is read as UTF-8 whatever its XML declaration says (feeds that declare
 ``iso-8859-1`` and send UTF-8 are common; the reverse is not), as for HTML

@@ -51,7 +51,8 @@ class DeferredRequests:
         """Keep ``request`` for the next run (requests without a spider callback are not kept)."""
         self.crawler.stats.inc_value("newsbot/deferred")
         callback = getattr(request.callback, "__name__", None)
-        if callback is None or getattr(request.callback, "__self__", None) is not self.crawler.spider:
+        owner = getattr(request.callback, "__self__", None)
+        if callback is None or owner is not self.crawler.spider:
             return
         self.pending.setdefault(request.url, {
             "url": request.url, "callback": callback, "priority": request.priority,

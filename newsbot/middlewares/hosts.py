@@ -56,7 +56,7 @@ def hold_slot(downloader: Downloader, key: str, seconds: float) -> None:
     slot.lastseen = max(slot.lastseen, time.monotonic() + seconds)
     if slot.latercall:
         slot.latercall.cancel()
-    slot.latercall = call_later(seconds, downloader._latercall, slot)  # noqa: SLF001
+    slot.latercall = call_later(seconds, downloader._latercall, slot)
 
 
 class HostHealthMiddleware:

@@ -24,7 +24,8 @@ class _CountsGivingUp:
         try:
             return super()._redirect(redirected, request, reason)  # type: ignore[misc]
         except IgnoreRequest:
-            self.crawler.stats.inc_value("newsbot/redirect/max_reached")  # type: ignore[attr-defined]
+            stats = self.crawler.stats  # type: ignore[attr-defined]
+            stats.inc_value("newsbot/redirect/max_reached")
             first = request.meta.get("redirect_urls", [request.url])[0]
             logger.warning("Gave up following redirects from %s after %d hops "
                            "(REDIRECT_MAX_TIMES); last hop to %s",

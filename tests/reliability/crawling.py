@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 
 FAST = {"DOWNLOAD_TIMEOUT": "1", "RETRY_TIMES": "1"}
 """Timeouts and retries small enough for a test, still exercising both."""
@@ -24,3 +25,10 @@ def stats(log: str) -> dict[str, int | float]:
 def lines(log: str, level: str, text: str = "") -> list[str]:
     """Log lines at ``level`` (ERROR, WARNING ...) that contain ``text``."""
     return [line for line in log.splitlines() if f"] {level}: " in line and text in line]
+
+
+def dead_port() -> int:
+    """A loopback port nothing listens on: bound, then closed."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import socket
 import ssl
 
 import trustme
 
 import newsbot.settings
-from crawling import FAST, lines, stub_dns
+from crawling import FAST, dead_port, lines, stub_dns
 from faultserver import FaultServer
 from support import article_page, lorem, run_crawl
 
 ROBOTS = (200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n")
-
-
-def dead_port() -> int:
-    """A port nothing listens on: bound, then closed."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_t03_certificates_are_verified_by_default():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from itertools import pairwise
 from email.utils import formatdate
 
 import pytest
@@ -59,7 +60,8 @@ def sites():
         # The feed lists f1 only the first time: the second crawl can only know it from the
         # first crawl's deferred requests.
         far.routes.update({"/robots.txt": ROBOTS,
-                           "/feed.xml": answers(feed(far.base_url, ["/f1"]), feed(far.base_url, [])),
+                           "/feed.xml": answers(feed(far.base_url, ["/f1"]),
+                                                feed(far.base_url, [])),
                            "/f1": answers((429, {"Retry-After": "86400"}, b""), ok("f1"))})
         down.routes.update({"/robots.txt": ROBOTS,
                             "/feed.xml": feed(down.base_url, [f"/d{i}" for i in range(6)]),
@@ -87,7 +89,7 @@ def test_t04_retry_after_seconds_and_date_are_honoured_at_the_server(sites, firs
     ra = sites["ra"]
     a1 = ra.hits("/a1")
     assert [h.status for h in a1] == [429, 429, 200]
-    for refused, following in zip(a1, a1[1:]):
+    for refused, following in pairwise(a1):
         assert following.time >= refused.sent + 1.0
     (instant,) = INSTANTS
     date_refused, date_ok = ra.hits("/a2")
@@ -102,7 +104,7 @@ def test_t04_retry_after_seconds_and_date_are_honoured_at_the_server(sites, firs
 def test_t04_without_the_header_backoff_grows_with_jitter_and_a_cap(sites, first_run):
     b1 = sites["bo"].hits("/b1")
     assert [h.status for h in b1] == [429, 429, 429, 200]
-    for attempt, (refused, following) in enumerate(zip(b1, b1[1:]), 1):
+    for attempt, (refused, following) in enumerate(pairwise(b1), 1):
         nominal = min(1.0, 0.4 * 2 ** (attempt - 1))
         assert nominal / 2 <= following.time - refused.sent <= nominal + 0.5
 

@@ -77,7 +77,7 @@ def test_t08_oversize_sitemaps_are_cut_at_the_protocol_limits(crawl):
 
 
 def test_t08_valid_entries_are_crawled_and_memory_stays_bounded(crawl):
-    server, result = crawl
+    _, result = crawl
     assert sorted(i["headline"] for i in result.items) == ["Story 0", "Story 1", "Story 2"]
     # Old entries (all of the news sitemap's but one are the big one's too) are not fetched.
     assert stats(result.log)["newsbot/discovery/too_old"] == 50_000 - 2

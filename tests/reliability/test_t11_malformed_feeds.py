@@ -28,8 +28,9 @@ def test_t11_truncated_xml_keeps_what_came_before_and_says_so():
     assert sitemap.problem
 
 
-@pytest.mark.parametrize("root", ["<urlset>", '<urlset xmlns="http://wrong.example/ns">',
-                                  '<s:urlset xmlns:s="http://www.sitemaps.org/schemas/sitemap/0.9">'])
+@pytest.mark.parametrize("root", [
+    "<urlset>", '<urlset xmlns="http://wrong.example/ns">',
+    '<s:urlset xmlns:s="http://www.sitemaps.org/schemas/sitemap/0.9">'])
 def test_t11_missing_or_wrong_namespace_is_tolerated(root):
     prefix = "s:" if root.startswith("<s:") else ""
     body = (f"{root}<{prefix}url><{prefix}loc>https://w.test/a</{prefix}loc></{prefix}url>"
@@ -51,7 +52,7 @@ def test_t11_bom_and_a_wrong_encoding_declaration():
     body = ("\ufeff<?xml version='1.0' encoding='ISO-8859-1'?>"
             f"<urlset {NS} {NEWS}><url><loc>https://w.test/a</loc><news:news>"
             "<news:title>Windräder in Südbaden</news:title></news:news></url></urlset>"
-            ).encode("utf-8")
+            ).encode()
     (entry,) = parse_sitemap(body, "https://w.test/").entries
     assert entry.title == "Windräder in Südbaden"
 
@@ -67,10 +68,13 @@ def test_t11_latin1_declared_and_sent_as_latin1_still_reads():
 def test_t11_rss_items_without_links_are_counted_duplicates_and_odd_dates_kept_as_data():
     body = b"""<rss version="2.0"><channel><title>t</title>
       <item><title>No link</title></item>
-      <item><title>A</title><guid>https://w.test/a</guid><pubDate>Thu, 01 Jan 1970 00:00:00 GMT</pubDate></item>
+      <item><title>A</title><guid>https://w.test/a</guid>
+        <pubDate>Thu, 01 Jan 1970 00:00:00 GMT</pubDate></item>
       <item><title>A again</title><guid>https://w.test/a</guid></item>
-      <item><title>Future</title><link>https://w.test/f</link><pubDate>Sat, 01 Jan 2101 00:00:00 GMT</pubDate></item>
-      <item><title>Garbage date</title><link>https://w.test/g</link><pubDate>yesterday-ish</pubDate></item>
+      <item><title>Future</title><link>https://w.test/f</link>
+        <pubDate>Sat, 01 Jan 2101 00:00:00 GMT</pubDate></item>
+      <item><title>Garbage date</title><link>https://w.test/g</link>
+        <pubDate>yesterday-ish</pubDate></item>
       </channel></rss>"""
     feed = parse_feed(body, "https://w.test/")
     assert feed.skipped == 1

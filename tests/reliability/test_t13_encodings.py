@@ -45,7 +45,8 @@ def page(language: str, charset_meta: str | None = None, number: int = 0) -> str
 GOLDEN = {  # path -> (language, Content-Type header, body bytes)
     # header says UTF-8, the bytes and the <meta> say windows-1252
     "/cp1252": ("de", "text/html; charset=utf-8", page("de", "windows-1252", 1).encode("cp1252")),
-    "/iso-8859-9": ("tr", "text/html; charset=iso-8859-9", page("tr", None, 2).encode("iso-8859-9")),
+    "/iso-8859-9": ("tr", "text/html; charset=iso-8859-9",
+                    page("tr", None, 2).encode("iso-8859-9")),
     "/cp1256": ("ar", "text/html", page("ar", "windows-1256", 3).encode("cp1256")),
     "/shift-jis": ("ja", "text/html; charset=Shift_JIS", page("ja", None, 4).encode("shift_jis")),
     # UTF-8 bytes, a header that says latin-1
@@ -91,7 +92,7 @@ def test_t13_golden_pages_come_out_as_clean_text(tmp_path):
 
 
 @pytest.mark.parametrize(("body", "content_type", "expected"), [
-    ("<p>Grüße</p>".encode("utf-8"), "text/html; charset=latin-1", "<p>Grüße</p>"),
+    ("<p>Grüße</p>".encode(), "text/html; charset=latin-1", "<p>Grüße</p>"),
     # declared UTF-8, not UTF-8, nothing else declared: the bad bytes become U+FFFD
     ("<p>Grüße</p>".encode("cp1252"), "text/html; charset=utf-8", "<p>Gr\ufffd\ufffde</p>"),
     ('<meta charset="windows-1252"><p>Grüße</p>'.encode("cp1252"), "text/html; charset=utf-8",
@@ -108,7 +109,7 @@ def test_t13_decoding_precedence(body, content_type, expected):
 def test_t13_a_feed_declaring_latin1_but_sending_utf8_reads_right():
     body = ("<?xml version='1.0' encoding='iso-8859-1'?><rss version='2.0'><channel><item>"
             "<title>Windräder in Südbaden</title><link>https://w.test/a</link></item>"
-            "</channel></rss>").encode("utf-8")
+            "</channel></rss>").encode()
     (entry,) = parse_feed(body, "https://w.test/").entries
     assert entry.title == "Windräder in Südbaden"
 

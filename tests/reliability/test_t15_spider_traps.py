@@ -129,7 +129,8 @@ def test_t15_trap_rules(url, rule):
 
 def test_t15_the_host_budget_counts_requests_per_host():
     crawler = get_crawler(Spider, {"NEWSBOT_TRAPS_MAX_REQUESTS_PER_HOST": 3,
-                                   "NEWSBOT_TRAPS_MAX_REPEATS": 2, "NEWSBOT_TRAPS_MAX_SEGMENTS": 20})
+                                   "NEWSBOT_TRAPS_MAX_REPEATS": 2,
+                                   "NEWSBOT_TRAPS_MAX_SEGMENTS": 20})
     crawler.stats.open_spider()
     guard = TrapGuardMiddleware.from_crawler(crawler)
     response = HtmlResponse("https://a.test/", body=b"")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+from itertools import pairwise
 
 import pytest
 
@@ -11,6 +12,7 @@ from faultserver import Arrival, FaultServer, Req
 from support import article_page, lorem, run_crawl
 
 PATHS = [f"/story-{i}" for i in range(8)]
+NOISE = 0.05
 
 
 async def slow_story(req: Req) -> None:
@@ -30,7 +32,7 @@ def overlap(arrivals: list[Arrival]) -> int:
 
 def gaps(arrivals: list[Arrival]) -> list[float]:
     times = sorted(a.time for a in arrivals)
-    return [b - a for a, b in zip(times, times[1:])]
+    return [b - a for a, b in pairwise(times)]
 
 
 def crawl(tmp_path, settings: dict[str, str], crawl_delay: str | None = None):
@@ -60,12 +62,14 @@ def test_t17_concurrency_delay_and_crawl_delay_per_host(tmp_path):
     settings = {"AUTOTHROTTLE_ENABLED": "True", "AUTOTHROTTLE_START_DELAY": "0.2",
                 "DOWNLOAD_DELAY": "0.2", "CONCURRENT_REQUESTS_PER_DOMAIN": "2"}
     first, second, delayed = crawl(tmp_path, settings, crawl_delay="0.6")
+    # Gaps are measured at the server: allow for a loaded machine delaying one arrival more
+    # than the next (NOISE), never for a request sent early.
     for arrivals in (first, second):
-        assert overlap(arrivals) <= 2
-        assert min(gaps(arrivals)) >= 0.2 * 0.5 - 0.01  # DOWNLOAD_DELAY_JITTER is ±50 %
+        assert overlap(arrivals) <= 2, arrivals
+        assert min(gaps(arrivals)) >= 0.2 * 0.5 - NOISE, gaps(arrivals)  # jitter is ±50 %
     # robots.txt Crawl-delay, honoured without jitter, and AutoThrottle does not lower it.
-    assert overlap(delayed) == 1
-    assert min(gaps(delayed)) >= 0.6 - 0.01
+    assert overlap(delayed) == 1, delayed
+    assert min(gaps(delayed)) >= 0.6 - NOISE, gaps(delayed)
     # The hosts were crawled side by side, not one after the other.
     assert min(a.time for a in delayed) < max(a.time for a in first)
 

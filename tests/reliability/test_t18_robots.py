@@ -18,7 +18,8 @@ STORY = (200, {}, article_page("A story", lorem("story")).encode())
 
 
 def text(body: str | bytes, status: int = 200):
-    return status, {"Content-Type": "text/plain"}, body if isinstance(body, bytes) else body.encode()
+    data = body if isinstance(body, bytes) else body.encode()
+    return status, {"Content-Type": "text/plain"}, data
 
 
 async def six_redirects(req: Req) -> None:
@@ -131,7 +132,6 @@ def test_t18_robots_txt_is_not_trusted_for_more_than_a_day():
     async def robot_parser(request):
         fetches.append(request.url)
         middleware._parsers["n.test"] = None
-        return None
 
     middleware.robot_parser = robot_parser
     asyncio.run(middleware.process_request(Request("https://n.test/a")))

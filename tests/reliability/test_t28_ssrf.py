@@ -94,7 +94,7 @@ class StubResolver:
     def __init__(self, hosts: dict[str, str]):
         self.hosts = hosts
 
-    def getHostByName(self, name: str):  # noqa: N802
+    def getHostByName(self, name: str):
         if name in self.hosts:
             return defer.succeed(self.hosts[name])
         return defer.fail(OSError(name))

@@ -35,7 +35,8 @@ def test_t29_a_tampered_deferred_file_cannot_lift_any_safeguard(tmp_path):
         state.mkdir(parents=True)
         (state / "site.jsonl").write_text(
             "\n".join(json.dumps(e) for e in entries) + "\nnot json at all\n")
-        outlet = {"name": "site", "title": "Site", "home": base + "/", "feeds": [base + "/feed.xml"]}
+        outlet = {"name": "site", "title": "Site", "home": base + "/",
+                  "feeds": [base + "/feed.xml"]}
         result = run_crawl(tmp_path, "news", {"outlet": "site"}, outlets=[outlet],
                            settings={"NEWSBOT_ALLOW_PRIVATE_NETWORKS": "127.0.0.2/32"})
 

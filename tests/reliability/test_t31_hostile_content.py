@@ -28,7 +28,7 @@ def test_t31_hostile_fields_export_as_plain_data_one_line_per_item(tmp_path):
     ]
     page = article_page("Harbour bridge news", paragraphs, json_ld=HOSTILE_LD,
                         canonical="javascript:alert(2)")
-    huge = article_page("A book, not an article", lorem("huge", 30) * 300)
+    huge = article_page("A book, not an article", lorem("huge", 30) * 100)
     with FaultServer({"/robots.txt": (200, {}, b"User-agent: *\nAllow: /\n"),
                       "/hostile": (200, {}, page.encode("utf-8", "surrogatepass")),
                       "/huge": (200, {}, huge.encode())}) as server:
@@ -49,7 +49,7 @@ def test_t31_hostile_fields_export_as_plain_data_one_line_per_item(tmp_path):
                for image in item["images"] or [])
     body = item["articleBody"]
     assert "\u2028" not in body and "\ud800" not in body and "\u202e" not in body
-    # A 3 MB "article" is a book or a dump: dropped with the reason, not exported.
+    # A 600 000-character "article" is a book or a dump: dropped with the reason.
     assert stats(result.log)["newsbot/dropped/long_body"] == 1
 
 
@@ -68,7 +68,8 @@ def test_t31_plain_text(text, plain):
 
 def test_t31_url_fields_are_http_only():
     article = plain_fields({
-        "canonicalUrl": "data:text/html,x", "mainImage": {"url": "javascript:x", "caption": "<b>c</b>"},
+        "canonicalUrl": "data:text/html,x",
+        "mainImage": {"url": "javascript:x", "caption": "<b>c</b>"},
         "images": [{"url": "https://i.test/a.jpg"}, {"url": "file:///etc/passwd"}]})
     assert article["canonicalUrl"] is None
     assert article["mainImage"] == {"url": None, "caption": "c"}

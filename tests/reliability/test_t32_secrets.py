@@ -6,7 +6,6 @@ import asyncio
 import base64
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,18 +16,13 @@ from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
 import newsbot.settings
+from crawling import dead_port
 from faultserver import FaultServer, Req, answers
 from newsbot.middlewares.redirects import RedirectMiddleware
 from newsbot.redact import redact
 from support import LOOPBACK_SETTINGS, article_page, lorem
 
 SENTINEL = "S3NT1NEL"
-
-
-def dead_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_t32_control_surfaces_are_off_in_the_deployed_settings():
@@ -118,8 +112,10 @@ def test_t32_credentials_are_not_sent_to_another_host_on_redirect():
 
 
 def test_t32_redaction():
-    assert redact("Stored in: ftp://user:pa55@host/x.jsonl") == "Stored in: ftp://user:***@host/x.jsonl"
+    assert redact("Stored in: ftp://user:pa55@host/x.jsonl") == \
+        "Stored in: ftp://user:***@host/x.jsonl"
     assert redact("redis://:pa55@127.0.0.1:6379/0") == "redis://:***@127.0.0.1:6379/0"
     assert redact("{'AWS_SECRET_ACCESS_KEY': 'abc',\n 'LOG_LEVEL': 'INFO'}") == \
         "{'AWS_SECRET_ACCESS_KEY': '***',\n 'LOG_LEVEL': 'INFO'}"
-    assert redact("{'X-Api-Key': 'abc', 'KEYWORDS': 'x'}") == "{'X-Api-Key': '***', 'KEYWORDS': 'x'}"
+    assert redact("{'X-Api-Key': 'abc', 'KEYWORDS': 'x'}") == \
+        "{'X-Api-Key': '***', 'KEYWORDS': 'x'}"
