@@ -35,6 +35,10 @@ REDIRECT_MAX_TIMES = 10
 METAREFRESH_MAXDELAY = 10
 URLLENGTH_LIMIT = 2083
 MEMUSAGE_WARNING_MB = 2048
+# Scrapy creates CONCURRENT_ITEMS tasks per response (scrapy#5182); one article per page needs few.
+CONCURRENT_ITEMS = 8
+
+# --- Hosts, robots.txt, traps (see RELIABILITY.md) ----------------------------------------
 # Per-host health (newsbot/middlewares/hosts.py): Retry-After honoured; without it, exponential
 # back-off with jitter from BASE seconds, capped at MAX; a host asking for more than
 # MAX_RETRY_AFTER seconds, or refusing PAUSE_AFTER times in a row (429, 5xx, bot challenges,
@@ -55,8 +59,6 @@ NEWSBOT_TRAPS_MAX_SEGMENTS = 20
 NEWSBOT_TRAPS_MAX_REQUESTS_PER_HOST = 20000
 # Wall-clock seconds extraction may spend on one page before the page is dropped (0: no limit).
 NEWSBOT_EXTRACT_TIME_BUDGET = 5.0
-# Scrapy creates CONCURRENT_ITEMS tasks per response (scrapy#5182); one article per page needs few.
-CONCURRENT_ITEMS = 8
 
 # --- Safety -----------------------------------------------------------------------------------
 # Requests to loopback, private, link-local and metadata addresses are refused unless allowed:
