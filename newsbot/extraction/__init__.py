@@ -49,10 +49,16 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     return html_to_unicode(content_type, body)[1]
 
 
+# Comments dropped at parse time: React-style pages put ``<!-- -->`` inside paragraphs, and the
+# main-text extractor loses the text that follows one (the comment's tail).
+_PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+
+
 def parse_html(html: str) -> lxml_html.HtmlElement | None:
-    """An lxml tree, or None for a document with nothing in it."""
+    """An lxml tree without comments, or None for a document with nothing in it."""
     try:
-        return lxml_html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
+        return lxml_html.document_fromstring(_XML_DECLARATION.sub("", html, count=1),
+                                             parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
 

@@ -22,7 +22,7 @@ def paragraphs_of(text: str) -> list[str]:
 def main_text(tree: lxml_html.HtmlElement, url: str | None) -> list[str]:
     """Paragraphs found by trafilatura (which may prune ``tree``: call it last)."""
     text = trafilatura.extract(
-        tree, url=url, favor_precision=True, include_comments=False, include_tables=False,
+        tree, url=url, favor_precision=True, include_comments=False, include_tables=True,
         include_images=False, output_format="txt", deduplicate=False,
     )
     return paragraphs_of(text or "")
