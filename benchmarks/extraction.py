@@ -126,8 +126,12 @@ def shingle_scores(matches: list[tuple[float, float, float]]) -> dict[str, float
 
 # --- fundus fields -------------------------------------------------------------------------
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
 def _norm(text: str | None) -> str:
-    return " ".join(unicodedata.normalize("NFC", text or "").split())
+    """Whitespace collapsed; NFC; invisible characters (zero-width space, soft hyphen) gone."""
+    return " ".join(unicodedata.normalize("NFC", text or "").translate(_INVISIBLE).split())
 
 
 def author_names(prediction: Prediction) -> set[str]:
@@ -135,20 +139,27 @@ def author_names(prediction: Prediction) -> set[str]:
             if _norm(a.get("name"))}
 
 
-def date_matches(predicted: str | None, expected: str) -> tuple[bool, bool]:
-    """(same minute, same day). Aware times compare in UTC; a bare date or a time without a
-    zone is the publisher's local time, so it is compared with the expected local time."""
+def date_matches(prediction: Prediction, expected: str) -> tuple[bool, bool]:
+    """(same minute, same day) for the predicted ``datePublished``.
+
+    Two aware times compare in UTC. When either side has no zone, both are compared as the
+    publisher's wall-clock time (the raw string the page gave, before conversion to UTC). fundus
+    writes a date-only value as naive midnight, so a predicted bare date equals it exactly; a
+    bare date matches anything else only to the day."""
+    predicted = prediction.get("datePublished")
     want, got = parse_date(expected.replace(" ", "T", 1)), parse_date(predicted)
     if want is None or got is None:
         return False, False
+    bare_date = bool(re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", predicted or ""))
     if got.tzinfo is None or want.tzinfo is None:
-        want = want.replace(tzinfo=None)
+        local = parse_date(prediction.get("datePublishedRaw")) or got
+        want, got = want.replace(tzinfo=None), local.replace(tzinfo=None)
     else:
         want, got = want.astimezone(UTC), got.astimezone(UTC)
-    bare_date = bool(re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", predicted or ""))
-    minute = not bare_date and want.replace(second=0, microsecond=0) == got.replace(
-        second=0, microsecond=0)
-    return minute, want.date() == got.date()
+    if bare_date:
+        return want.time() == datetime.min.time(), want.date() == got.date()
+    return (want.replace(second=0, microsecond=0) == got.replace(second=0, microsecond=0),
+            want.date() == got.date())
 
 
 # --- running ---------------------------------------------------------------------------------
@@ -230,7 +241,7 @@ def score_fundus(expected: list[dict], predictions: list[Prediction]) -> dict[st
             if wanted:
                 author_r.append(len(names & wanted) / len(wanted))
         if want.get("published"):
-            same_minute, same_day = date_matches(got.get("datePublished"), want["published"])
+            same_minute, same_day = date_matches(got, want["published"])
             minute.append(same_minute)
             day.append(same_day)
         if want.get("body") is not None:

@@ -15,18 +15,21 @@ from urllib.parse import urljoin
 
 from lxml import etree
 from lxml import html as lxml_html
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import html_to_unicode, http_content_type_encoding, read_bom
 
 from newsbot.cleaning import split_credit
-from newsbot.extraction.authors import normalise_authors
+from newsbot.extraction.authors import find_authors
 from newsbot.extraction.body import article_paragraphs, main_text, paragraphs_of
 from newsbot.extraction.dates import normalise_date
+from newsbot.extraction.headline import choose_headline
+from newsbot.extraction.site import site_name_keys
 from newsbot.extraction.structured import (
     article_node,
     json_ld_nodes,
     list_of,
     meta_tags,
     page_type,
+    resolve_ids,
     text_of,
     url_of,
 )
@@ -36,16 +39,23 @@ PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished"
                   "dc.date", "parsely-pub-date", "sailthru.date", "article.published")
 MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
                  "last-modified", "article.updated")
-AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "byl",
-               "sailthru.author")
-BYLINE_XPATH = ('//*[@rel="author" or @itemprop="author" or contains(@class, "byline") '
-                'or contains(@class, "author-name")]')
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•]\s+")
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Bytes to text the way Scrapy does it: BOM, then HTTP header, then ``<meta>``, then guess."""
+    """Bytes to text: BOM, then HTTP header, then UTF-8 if the bytes are valid UTF-8, then
+    ``<meta>``, then a guess.
+
+    Valid UTF-8 beats a ``<meta>`` charset because pages re-saved as UTF-8 (by caches, proxies
+    and archives) keep their old declaration, while text in a legacy encoding that also happens
+    to be valid, non-ASCII UTF-8 practically never occurs.
+    """
+    if not read_bom(body)[0] and not http_content_type_encoding(content_type) \
+            and not body.isascii():
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     return html_to_unicode(content_type, body)[1]
 
 
@@ -69,19 +79,6 @@ def _first(*values: Any) -> Any:
 
 def _meta(meta: dict[str, list[str]], *names: str) -> str | None:
     return next((meta[n][0] for n in names if n in meta), None)
-
-
-def _strip_site_name(title: str, site_names: set[str]) -> str | None:
-    """``"Headline | Site"`` -> ``"Headline"`` when "Site" is the outlet's own name."""
-    title = title.strip(" |-–—:·•")
-    while seps := list(_TITLE_SEPARATORS.finditer(title)):
-        if title[seps[-1].end():].casefold() in site_names:
-            title = title[: seps[-1].start()]
-        elif title[: seps[0].start()].casefold() in site_names:
-            title = title[seps[0].end():]
-        else:
-            break
-    return None if title.casefold() in site_names else title
 
 
 def _language(tree: lxml_html.HtmlElement, node: dict, meta: dict) -> str | None:
@@ -123,17 +120,13 @@ def extract_article(url: str, html: str) -> dict[str, Any]:
     nodes = json_ld_nodes(tree)
     node = article_node(nodes) or {}
     meta = meta_tags(tree)
-    site_names = {s.casefold() for s in filter(None, [
-        _meta(meta, "og:site_name", "application-name"), text_of(node.get("publisher"))])}
-
-    h1 = _first(*(h.text_content().strip() for h in tree.iter("h1")))
-    title = tree.findtext(".//title")
-    headline = text_of(node.get("headline")) or text_of(node.get("name"))
-    if headline and headline.endswith(("...", "…")) and h1 and h1.startswith(headline.rstrip(".…")):
-        headline = h1  # JSON-LD headlines are often cut at 110 characters
-    headline = headline or _first(
-        *(_strip_site_name(t, site_names) for t in filter(None, [
-            _meta(meta, "og:title", "twitter:title"), h1, title])))
+    site_keys = site_name_keys(url, _meta(meta, "og:site_name", "application-name"),
+                               text_of(node.get("publisher")))
+    headline = choose_headline([
+        text_of(node.get("headline")) or text_of(node.get("name")),
+        _meta(meta, "og:title"), _meta(meta, "twitter:title"),
+        _first(*(h.text_content().strip() for h in tree.iter("h1"))),
+        tree.findtext(".//title")], site_keys)
 
     canonical = tree.xpath('string(//link[contains(concat(" ", normalize-space(@rel), " "), '
                            '" canonical ")]/@href)').strip()
@@ -145,13 +138,8 @@ def extract_article(url: str, html: str) -> dict[str, Any]:
                            tree.xpath('string((//article//time/@datetime)[1])'))
     modified_raw = _first(text_of(node.get("dateModified")), _meta(meta, *MODIFIED_META))
 
-    author_values = node.get("author") or node.get("creator")
-    if not author_values:
-        author_values = [v for n in AUTHOR_META for v in meta.get(n, ())
-                         if not v.startswith(("http://", "https://"))][:1]
-    if not author_values:
-        author_values = [el.text_content() for el in tree.xpath(BYLINE_XPATH)][:1]
-
+    authors = find_authors(resolve_ids(node.get("author") or node.get("creator"), nodes),
+                           meta, tree, site_keys)
     main_image = url_of(node.get("image")) or _meta(meta, "og:image", "twitter:image")
     main_image = urljoin(url, main_image) if main_image else None
     images = _images(tree, url, main_image)
@@ -172,7 +160,7 @@ def extract_article(url: str, html: str) -> dict[str, Any]:
         "datePublishedRaw": published_raw,
         "dateModified": normalise_date(modified_raw),
         "dateModifiedRaw": modified_raw,
-        "authors": normalise_authors([author_values]) if author_values else [],
+        "authors": authors,
         "inLanguage": _language(tree, node, meta),
         "mainImage": next((dict(i) for i in images if i["url"] == main_image), None),
         "images": images,

@@ -7,6 +7,7 @@ news analysis needs most: trafilatura, for one, discards Organization authors su
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -69,6 +70,16 @@ def article_node(nodes: list[dict]) -> dict | None:
                                           len(n)))
 
 
+def resolve_ids(value: Any, nodes: list[dict]) -> Any:
+    """``{"@id": ...}`` references replaced by the node they point to (Yoast-style ``@graph``
+    pages give the author only as a reference to a ``Person`` elsewhere in the graph)."""
+    if isinstance(value, list):
+        return [resolve_ids(v, nodes) for v in value]
+    if isinstance(value, dict) and "@id" in value and not value.get("name"):
+        return next((n for n in nodes if n.get("@id") == value["@id"] and n.get("name")), value)
+    return value
+
+
 def page_type(node: dict) -> str | None:
     """The schema.org type a node declares (``"NewsArticle"``), preferring article types."""
     value = node.get("@type")
@@ -83,14 +94,19 @@ def meta_tags(tree: lxml_html.HtmlElement) -> dict[str, list[str]]:
         key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
         value = el.get("content")
         if key and value and value.strip():
-            meta.setdefault(key.strip().lower(), []).append(value.strip())
+            meta.setdefault(key.strip().lower(), []).append(unescape(value).strip())
     return meta
+
+
+def unescape(text: str) -> str:
+    """Character references left in by CMSs that escape twice (``&quot;``, ``&#8217;``)."""
+    return html.unescape(text) if "&" in text else text
 
 
 def text_of(value: Any) -> str | None:
     """A plain string from a JSON-LD value that may be a string, a list or a ``{"name"}``."""
     if isinstance(value, str):
-        return value.strip() or None
+        return unescape(value).strip() or None
     if isinstance(value, list):
         return next((t for t in map(text_of, value) if t), None)
     if isinstance(value, dict):

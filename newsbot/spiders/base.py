@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from newsbot.extraction import extract_article
+from newsbot.extraction import decode_html, extract_article
 from newsbot.extraction.dates import normalise_date
 from newsbot.items import Article
 from newsbot.outlets import Outlet, load_outlets, outlet_for
@@ -78,7 +78,8 @@ class NewsbotSpider(scrapy.Spider):
                              response.url)
             return
         try:
-            data = extract_article(response.url, response.text)
+            data = extract_article(response.url, decode_html(
+                response.body, response.headers.get("Content-Type", b"").decode("latin-1")))
         except Exception:
             self.crawler.stats.inc_value("newsbot/extract_errors")
             self.logger.exception("Extraction failed on %s", response.url)
