@@ -20,7 +20,7 @@ from w3lib.encoding import html_to_unicode, http_content_type_encoding, read_bom
 from newsbot.cleaning import split_credit
 from newsbot.extraction.authors import find_authors
 from newsbot.extraction.body import article_paragraphs, main_text, paragraphs_of
-from newsbot.extraction.dates import normalise_date
+from newsbot.extraction.dates import find_dates
 from newsbot.extraction.headline import choose_headline
 from newsbot.extraction.site import site_name_keys
 from newsbot.extraction.structured import (
@@ -34,11 +34,6 @@ from newsbot.extraction.structured import (
     url_of,
 )
 
-PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "pubdate",
-                  "publishdate", "publish-date", "date", "dc.date.issued", "dcterms.created",
-                  "dc.date", "parsely-pub-date", "sailthru.date", "article.published")
-MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
-                 "last-modified", "article.updated")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
@@ -133,11 +128,7 @@ def extract_article(url: str, html: str) -> dict[str, Any]:
     canonical = _first(canonical, _meta(meta, "og:url"), url_of(node.get("url")),
                        url_of(node.get("mainEntityOfPage")))
 
-    published_raw = _first(text_of(node.get("datePublished")), _meta(meta, *PUBLISHED_META),
-                           tree.xpath('string(//time[@itemprop="datePublished"]/@datetime)'),
-                           tree.xpath('string((//article//time/@datetime)[1])'))
-    modified_raw = _first(text_of(node.get("dateModified")), _meta(meta, *MODIFIED_META))
-
+    dates = find_dates(node, meta, tree)
     authors = find_authors(resolve_ids(node.get("author") or node.get("creator"), nodes),
                            meta, tree, site_keys)
     main_image = url_of(node.get("image")) or _meta(meta, "og:image", "twitter:image")
@@ -156,10 +147,7 @@ def extract_article(url: str, html: str) -> dict[str, Any]:
         "description": _first(text_of(node.get("description")),
                               _meta(meta, "og:description", "description", "twitter:description")),
         "articleBody": "\n".join(paragraphs) or None,
-        "datePublished": normalise_date(published_raw),
-        "datePublishedRaw": published_raw,
-        "dateModified": normalise_date(modified_raw),
-        "dateModifiedRaw": modified_raw,
+        **dates,
         "authors": authors,
         "inLanguage": _language(tree, node, meta),
         "mainImage": next((dict(i) for i in images if i["url"] == main_image), None),

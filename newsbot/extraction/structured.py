@@ -29,8 +29,12 @@ def _types(node: dict) -> set[str]:
     return {str(v).rsplit("/", 1)[-1].lower() for v in values if v}
 
 
+_WRAPPERS = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
+
+
 def _load_json(text: str) -> Any:
-    text = text.strip().removeprefix("<!--").removesuffix("-->").strip().rstrip(";")
+    """JSON-LD as pages write it: wrapped in ``<!-- -->`` or ``//<![CDATA[``, trailing commas."""
+    text = _WRAPPERS.sub("", text.strip()).strip().rstrip(";")
     for candidate in (text, _TRAILING_COMMA.sub(r"\1", text)):
         try:
             return json.loads(candidate, strict=False)
@@ -61,11 +65,20 @@ def json_ld_nodes(tree: lxml_html.HtmlElement) -> list[dict]:
     return nodes
 
 
+def _nested_in(node: dict) -> set[int]:
+    """Identities of the dicts inside ``node`` (the updates of a live blog, its parts)."""
+    return {id(d) for value in node.values() if isinstance(value, dict | list)
+            for d in _walk(value)}
+
+
 def article_node(nodes: list[dict]) -> dict | None:
-    """The node describing the article: the article-typed node with the most content."""
+    """The node describing the article: the article-typed node with the most content, among
+    those not nested in another one (a live blog's ``liveBlogUpdate`` posts are parts of it)."""
     candidates = [n for n in nodes if _types(n) & ARTICLE_TYPES]
     if not candidates:
         return None
+    inner = set().union(*(_nested_in(n) for n in candidates))
+    candidates = [n for n in candidates if id(n) not in inner] or candidates
     return max(candidates, key=lambda n: (bool(n.get("headline")), len(str(n.get("articleBody", ""))),
                                           len(n)))
 
