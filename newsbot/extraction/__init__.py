@@ -19,7 +19,12 @@ from w3lib.encoding import html_to_unicode, http_content_type_encoding, read_bom
 
 from newsbot.cleaning import split_credit
 from newsbot.extraction.authors import find_authors
-from newsbot.extraction.body import article_paragraphs, main_text, paragraphs_of
+from newsbot.extraction.body import (
+    article_paragraphs,
+    main_text,
+    paragraphs_of,
+    structured_paragraphs,
+)
 from newsbot.extraction.dates import find_dates
 from newsbot.extraction.headline import choose_headline
 from newsbot.extraction.site import site_name_keys
@@ -135,8 +140,10 @@ def extract_article(url: str, html: str) -> dict[str, Any]:
     main_image = urljoin(url, main_image) if main_image else None
     images = _images(tree, url, main_image)
 
-    ld_body = paragraphs_of(text_of(node.get("articleBody")) or "")
-    paragraphs = main_text(tree, url) or ld_body  # main_text prunes the tree: keep it last
+    ld_body = text_of(node.get("articleBody"))
+    paragraphs = (structured_paragraphs(tree, ld_body)
+                  or main_text(tree, url)  # prunes the tree: nothing may read it after this
+                  or paragraphs_of(ld_body or ""))
     if not paragraphs and (fresh := parse_html(html)) is not None:
         paragraphs = article_paragraphs(fresh)
 
