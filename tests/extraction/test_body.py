@@ -62,3 +62,19 @@ def test_a_teaser_article_body_is_not_taken_for_the_article():
 def test_related_story_headings_between_paragraphs_are_not_sub_headlines():
     box = f"<h3><a href='/bikes'>{RELATED}</a></h3>"
     assert RELATED not in body_of(page(" ".join(PARAS), inside=box))
+
+
+PROMO = ("Get the Kestrel Weekly print edition delivered to your letterbox: twelve issues for "
+         "19.99 crowns, click here for more information about our offer.")
+LINKED = ("Read the <a href='/a'>board's full statement</a>, the <a href='/b'>dredging "
+          "tender documents</a> and the <a href='/c'>ferry timetable for next month</a>.")
+
+
+def test_what_the_article_body_leaves_out_stays_out_and_what_it_has_stays_in():
+    # trafilatura keeps a promotion written as an ordinary paragraph and drops a paragraph
+    # that is mostly links; the outlet's own articleBody says which is article text
+    linked_text = "Read the board's full statement, the dredging tender documents and the " \
+                  "ferry timetable for next month."
+    html = page(" ".join([*PARAS, linked_text]), inside=f"<p>{PROMO}</p>").replace(
+        f"<p>{PARAS[3]}</p>", f"<p>{PARAS[3]}</p><p>{LINKED}</p>")
+    assert body_of(html) == [*PARAS[:3], SUBHEAD, PARAS[3], linked_text]
