@@ -14,6 +14,7 @@ from typing import Any
 
 from newsbot.cleaning.patterns import (
     BOILERPLATE,
+    BRACKETED,
     CAPTION_CREDIT,
     CAPTION_PREFIX,
     CAPTION_TRAILING_CREDIT,
@@ -50,7 +51,10 @@ def split_credit(caption: str) -> tuple[str, str | None]:
 
 
 def is_boilerplate(paragraph: str) -> bool:
-    return len(paragraph.split()) <= MAX_BOILERPLATE_WORDS and bool(BOILERPLATE.match(paragraph))
+    if len(paragraph.split()) > MAX_BOILERPLATE_WORDS:
+        return False
+    inner = m.group(1).strip() if (m := BRACKETED.match(paragraph)) else paragraph
+    return any(BOILERPLATE.match(text) for text in {paragraph, inner, inner.rstrip(" .…!:")})
 
 
 def _is_caption(paragraph: str, known: dict[str, dict]) -> bool:

@@ -23,6 +23,33 @@ def test_boilerplate_lines_are_dropped(line):
     assert clean([PARAGRAPHS[0], line, PARAGRAPHS[1]])["articleBody"].split("\n\n") == PARAGRAPHS
 
 
+@pytest.mark.parametrize("line", [
+    "Tempo de leitura: 2 minutos", "Lesezeit: ca. 3 Min.", "Reading time: 4 minutes",
+    "You may also like", "More", "Also", "Filed under: Harbour, Ferries",
+    "Like this story? Share it with a friend!", "Tell us what YOU think...",
+    "Also on kestrel-news.example Harbour board under fire over dredging costs",
+    "[Related: Harbour board under fire over dredging costs]",
+    "Updated at 1:23 p.m.", "Published 14:05, 28 Apr 2026",
+    "Get the latest updates right in your inbox. Subscribe to Kestrel's newsletters.",
+    "Get Harbour Monthly delivered through your letterbox every month, 12 issues for £11.99. "
+    "Click here for more information",
+    "Follow The Kestrel Opinion section on Facebook, Twitter (@KestrelOp) and Instagram.",
+    "Harbour board under fire over dredging costs [INSIGHT]",
+])
+def test_more_boilerplate_lines_are_dropped(line):
+    assert clean([PARAGRAPHS[0], line, PARAGRAPHS[1]])["articleBody"].split("\n\n") == PARAGRAPHS
+
+
+@pytest.mark.parametrize("line", [
+    "Updated at 4pm: the death toll has risen to twelve, the coastguard said.",
+    "More than 300 people were evacuated from the island overnight.",
+    "Also on Tuesday, the council approved the budget for the new quay.",
+    "Published in 1998, the report warned of exactly this kind of flooding.",
+])
+def test_article_sentences_that_start_like_boilerplate_are_kept(line):
+    assert line in clean([PARAGRAPHS[0], line, PARAGRAPHS[1]])["articleBody"].split("\n\n")
+
+
 def test_long_paragraphs_mentioning_boilerplate_words_are_kept():
     text = ("Advertisement revenue fell by a third this year, the company said, and it will "
             "share the cost of the new printing plant with two other newspapers in the region.")
@@ -52,6 +79,8 @@ def test_text_starting_with_a_capitalised_word_is_not_a_dateline():
 @pytest.mark.parametrize("trailer", [
     "Source: TRT", "— AFP", "Reporting by Ana Ruiz; Editing by Tom Beck",
     "(With agency inputs)", "Associated Press writer Jo Park contributed to this report.",
+    "Ines Halvorsen contributed reporting from Harborton.",
+    "Have a tip? Jo Park may be reached at jpark@kestrel.example.",
 ])
 def test_trailers_are_recorded_and_removed(trailer):
     article = clean([*PARAGRAPHS, trailer, "Advertisement"])
