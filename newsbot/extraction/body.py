@@ -17,6 +17,7 @@ import re
 
 import trafilatura
 from lxml import etree
+from trafilatura.xml import xmltotxt
 from lxml import html as lxml_html
 
 _WS = re.compile(r"[ \t\r\f\v]+")
@@ -31,6 +32,7 @@ MAX_OTHER_TEXT = 0.35  # paragraph text in the same container not in articleBody
 MIN_BLOCK_CHARS = 15  # shorter blocks match anywhere by chance
 MIN_BLOCK_MATCH = 0.9  # share of a block's three-word runs that must be in articleBody
 MAX_HEADING_WORDS = 20
+LINK_LIST_SHARE = 0.9  # share of a list item's text inside links that makes it a link
 
 
 def paragraphs_of(text: str) -> list[str]:
@@ -139,13 +141,47 @@ def _is_subheadline(el: lxml_html.HtmlElement, text: str, following: lxml_html.H
     return after is not None and (after is following or following in after.iterdescendants())
 
 
+def _link_items(tree: lxml_html.HtmlElement) -> set[str]:
+    """Texts of the page's list items that are all link: entries of related-story lists."""
+    items = set()
+    for li in tree.iter("li"):
+        text = _squash(li.text_content())
+        if text and _link_share(li, text) >= LINK_LIST_SHARE:
+            items.add(text)
+    return items
+
+
+def _drop_link_lists(body: etree._Element, link_items: set[str]) -> None:
+    """Lists whose every item is a link on the page are related-story lists."""
+    for lst in list(body.iter("list")):
+        items = [_squash("".join(i.itertext())) for i in lst.findall("item")]
+        if len(items) >= 2 and all(i in link_items for i in items):
+            lst.getparent().remove(lst)
+
+
+def _drop_repeated_rows(body: etree._Element) -> None:
+    """A table header that trafilatura writes twice (``<thead>`` and first row) once."""
+    for table in body.iter("table"):
+        previous = None
+        for row in table.findall("row"):
+            cells = ["".join(c.itertext()).strip() for c in row]
+            if cells == previous:
+                table.remove(row)
+            previous = cells
+
+
 def main_text(tree: lxml_html.HtmlElement, url: str | None) -> list[str]:
-    """Paragraphs found by trafilatura (which may prune ``tree``: call it last)."""
-    text = trafilatura.extract(
+    """Paragraphs found by trafilatura (which may prune ``tree``: call it last), without
+    related-story link lists."""
+    link_items = _link_items(tree)
+    document = trafilatura.bare_extraction(
         tree, url=url, favor_precision=True, include_comments=False, include_tables=True,
-        include_images=False, output_format="txt", deduplicate=False,
-    )
-    return paragraphs_of(text or "")
+        include_images=False, deduplicate=False)
+    if document is None or document.body is None:
+        return []
+    _drop_link_lists(document.body, link_items)
+    _drop_repeated_rows(document.body)
+    return paragraphs_of(xmltotxt(document.body, include_formatting=False))
 
 
 def article_paragraphs(tree: lxml_html.HtmlElement) -> list[str]:

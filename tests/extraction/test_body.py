@@ -78,3 +78,24 @@ def test_what_the_article_body_leaves_out_stays_out_and_what_it_has_stays_in():
     html = page(" ".join([*PARAS, linked_text]), inside=f"<p>{PROMO}</p>").replace(
         f"<p>{PARAS[3]}</p>", f"<p>{PARAS[3]}</p><p>{LINKED}</p>")
     assert body_of(html) == [*PARAS[:3], SUBHEAD, PARAS[3], linked_text]
+
+
+def test_a_list_of_links_inside_the_article_is_a_related_stories_list():
+    related = "".join(f"<li><a href='/s{i}'>{title}</a></li>" for i, title in enumerate([
+        "Council approves new bike lanes on Quay Street",
+        "Ferry fares to rise by a tenth in January",
+        "Eleven facts about the harbour you never knew"]))
+    steps = ("<ul><li>Dredging starts on Monday night at the outer buoy.</li>"
+             "<li>The <a href='/channel'>northern channel</a> closes to cargo ships.</li></ul>")
+    html = page(None, inside=f"<p>Related:</p><ul>{related}</ul>{steps}")
+    body = "\n".join(body_of(html))
+    assert "Ferry fares to rise" not in body
+    assert "Dredging starts on Monday night at the outer buoy." in body  # a list of article text
+
+
+def test_a_table_header_is_not_repeated():
+    table = ("<table><thead><tr><th>Route</th><th>Crossings</th></tr></thead><tbody>"
+             "<tr><td>Northern channel</td><td>14</td></tr>"
+             "<tr><td>Southern channel</td><td>9</td></tr></tbody></table>")
+    body = "\n".join(body_of(page(None, inside=table)))
+    assert body.count("Route") == 1
