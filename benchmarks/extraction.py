@@ -11,8 +11,11 @@ ratios. newsbot runs exactly as ``newsbot extract`` does (extract, then clean). 
   Extraction Benchmark layout), scored with the benchmark's own metric (4-word shingles, F1 from
   mean precision and mean recall, accuracy = exact token match);
 - ``--fundus DIR``: ``DIR/expected.jsonl`` (``file``, ``url``, ``title``, ``authors``,
-  ``published``, ``body``) and the pages it names: headline exact match, author-set
-  precision/recall, publication date to the minute and to the day, body with the shingle metric.
+  ``published``, ``body``) and the pages it names: headline exact match (whitespace collapsed,
+  NFC, invisible characters dropped), author-set precision/recall (names case-folded; F1 from
+  the mean precision over pages with predicted authors and the mean recall over pages with
+  expected ones), publication date to the minute and to the day (see ``date_matches``), body
+  with the shingle metric on NFC text.
 
 A page that raises is logged on stderr, counted in the table's ``errors`` column and scored as
 empty; a page that yields no body is logged and counted as ``empty`` (AEB) as well.
@@ -244,8 +247,9 @@ def score_fundus(expected: list[dict], predictions: list[Prediction]) -> dict[st
             same_minute, same_day = date_matches(got, want["published"])
             minute.append(same_minute)
             day.append(same_day)
-        if want.get("body") is not None:
-            body.append(shingle_match(want["body"], got.get("articleBody")))
+        if want.get("body") is not None:  # NFC both: some pages (and fundus) keep NFD text
+            body.append(shingle_match(unicodedata.normalize("NFC", want["body"]),
+                                      unicodedata.normalize("NFC", got.get("articleBody") or "")))
     p = statistics.fmean(author_p) if author_p else 0.0
     r = statistics.fmean(author_r) if author_r else 0.0
     return {

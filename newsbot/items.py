@@ -39,7 +39,9 @@ class Article(scrapy.Item):
     authors = scrapy.Field(
         doc='List of `{"name": ..., "type": "Person"|"Organization"}`; organisations such as '
             '"Associated Press" count as authors.')
-    inLanguage = scrapy.Field(doc="Language of the article as a BCP 47 tag (`en`, `tr`, `pt-BR`).")
+    inLanguage = scrapy.Field(
+        doc="Language of the article as a BCP 47 tag (`en`, `tr`, `pt-BR`): the page's "
+            "declaration, unless the article text contradicts it, else detected from the text.")
     mainImage = scrapy.Field(doc='Lead image: `{"url", "caption", "credit"}`.')
     images = scrapy.Field(
         doc='Images of the article, each `{"url", "caption", "credit"}`; captions and photo '

@@ -27,6 +27,7 @@ from newsbot.extraction.body import (
 )
 from newsbot.extraction.dates import find_dates
 from newsbot.extraction.headline import choose_headline
+from newsbot.extraction.language import article_language, declared_language
 from newsbot.extraction.site import site_name_keys
 from newsbot.extraction.structured import (
     article_node,
@@ -79,17 +80,6 @@ def _first(*values: Any) -> Any:
 
 def _meta(meta: dict[str, list[str]], *names: str) -> str | None:
     return next((meta[n][0] for n in names if n in meta), None)
-
-
-def _language(tree: lxml_html.HtmlElement, node: dict, meta: dict) -> str | None:
-    raw = _first(text_of(node.get("inLanguage")), tree.get("lang"), _meta(meta, "og:locale"),
-                 _meta(meta, "content-language", "dc.language", "language"))
-    if not raw:
-        return None
-    parts = raw.strip().replace("_", "-").split("-")
-    if not parts[0].isalpha() or not 2 <= len(parts[0]) <= 3:
-        return None
-    return "-".join([parts[0].lower(), *(p.upper() if len(p) == 2 else p for p in parts[1:2])])
 
 
 def _images(tree: lxml_html.HtmlElement, url: str, main_url: str | None) -> list[dict]:
@@ -156,7 +146,10 @@ def extract_article(url: str, html: str) -> dict[str, Any]:
         "articleBody": "\n".join(paragraphs) or None,
         **dates,
         "authors": authors,
-        "inLanguage": _language(tree, node, meta),
+        "inLanguage": article_language(_first(*map(declared_language, [
+            text_of(node.get("inLanguage")), tree.get("lang"), _meta(meta, "og:locale"),
+            _meta(meta, "content-language", "dc.language", "language")])),
+            "\n".join([headline or "", *paragraphs])),
         "mainImage": next((dict(i) for i in images if i["url"] == main_image), None),
         "images": images,
         "articleSection": _first(*list_of(node.get("articleSection")),
