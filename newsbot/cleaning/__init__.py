@@ -15,11 +15,13 @@ from typing import Any
 from newsbot.cleaning.patterns import (
     BOILERPLATE,
     BRACKETED,
+    BYLINE_WORDS,
     CAPTION_CREDIT,
     CAPTION_PREFIX,
     CAPTION_TRAILING_CREDIT,
     DATELINE,
     MAX_BOILERPLATE_WORDS,
+    MAX_BYLINE_WORDS,
     MAX_CAPTION_WORDS,
     TRAILER,
     TRAILER_ZONE,
@@ -55,6 +57,17 @@ def is_boilerplate(paragraph: str) -> bool:
         return False
     inner = m.group(1).strip() if (m := BRACKETED.match(paragraph)) else paragraph
     return any(BOILERPLATE.match(text) for text in {paragraph, inner, inner.rstrip(" .…!:")})
+
+
+def is_byline(paragraph: str, authors: list[dict]) -> bool:
+    """A line that only names the article's authors ("Von Ida Wren", "By A and B"): the byline,
+    which extractors leave in the text and ``authors`` already holds."""
+    if not authors or len(paragraph.split()) > MAX_BYLINE_WORDS:
+        return False
+    rest = paragraph.casefold()
+    for author in authors:
+        rest = rest.replace(author["name"].casefold(), " ")
+    return rest != paragraph.casefold() and not BYLINE_WORDS.sub("", rest).strip()
 
 
 def _is_caption(paragraph: str, known: dict[str, dict]) -> bool:
@@ -113,12 +126,13 @@ def clean_article(article: dict[str, Any]) -> dict[str, Any]:
             full = " ".join(filter(None, [image["caption"], image.get("credit")]))
             known[_key(full)] = known[_key(image["caption"])] = image
     headline_key = _key(article.get("headline") or "")
+    authors = article.get("authors") or []
 
     kept: list[str] = []
     trailers: list[str] = []
     for index, raw in enumerate((article.get("articleBody") or "").split("\n")):
         paragraph = normalise_text(raw)
-        if not paragraph or is_boilerplate(paragraph):
+        if not paragraph or is_boilerplate(paragraph) or is_byline(paragraph, authors):
             continue
         if index < 3 and not kept and _key(paragraph) == headline_key:
             continue  # the headline repeated at the top of the text

@@ -13,6 +13,11 @@ import re
 MAX_BOILERPLATE_WORDS = 25
 MAX_CAPTION_WORDS = 70
 TRAILER_ZONE = 6  # trailers are looked for among the last paragraphs only
+MAX_BYLINE_WORDS = 15
+
+# What a byline line says besides the authors' names.
+BYLINE_WORDS = re.compile(r"\b(by|von|par|por|di|door|av|af|de|and|und|et|y|e|og|och|en|ve|"
+                          r"i|written|text|texte|reporting)\b|[\W_\d]+")
 
 
 def _any(*patterns: str) -> re.Pattern[str]:
@@ -34,13 +39,19 @@ BOILERPLATE = _any(
     r"(what do you think|join the (conversation|discussion))\??",
     # navigation prompts inside the article
     r"(read|see) (more|also)\b.*|also read\b.*|related( articles?| stories| content| coverage)?:?.*|"
+    # "read also" elsewhere: de, nl, da/no, sv, fr, es/pt, it, pl, cs, tr
+    r"(lesen sie (auch|mehr)|mehr zum thema|lees ook|læs også|les også|läs också|lire aussi|"
+    r"à lire aussi|lea también|leia também|leggi anche|czytaj (też|także|również)|"
+    r"přečtěte si (také|též)|ayrıca (oku|bakınız))\b.*|"
     r"more on this( story)?:?|recommended( for you)?|most (read|popular|viewed)|trending( now)?|"
     r"don'?t miss\b.*|watch:.*|listen( to this article)?|\d+ min(ute)?s? read|"
     r"(click|tap) here\b.*|scroll (down )?to continue.*|story continues (below|after).*|"
     r"continue reading.*|article continues (below|after).*|back to top|skip (to|ad).*|"
     r"(you|you'll) (may|might) also (like|enjoy)\b.*|more|also|see also|more from \w+.{0,40}|"
     r"also on [\w.-]+\.\w{2,}\b.*|filed under:?.{0,80}|tags?:.{0,120}|"
-    r"(updated|last updated|published|posted)( at| on)?:? [^.!?]{0,50}"
+    r"(updated|last updated|published|posted|stand|aktualisiert|veröffentlicht|mis à jour|"
+    r"publié|actualizado|publicado|aggiornato|oppdatert|publisert|uppdaterad|publicerad|"
+    r"opdateret)( at| on| am)?:? [^.!?]{0,50}"
     r"(\d{4}|\d{1,2}[:.]\d{2}( ?[ap]\.?m\.?| ?uhr| [A-Z]{2,4})?|\d{1,2} ?[ap]\.?m\.?)\.?",
     # reading time: "4 min read", "Tempo de leitura: 2 minutos", "Lesezeit 3 Min."
     r"((estimated )?reading time|read time|lesezeit|lesedauer|temps de lecture|"

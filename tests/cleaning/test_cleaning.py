@@ -35,6 +35,8 @@ def test_boilerplate_lines_are_dropped(line):
     "Click here for more information",
     "Follow The Kestrel Opinion section on Facebook, Twitter (@KestrelOp) and Instagram.",
     "Harbour board under fire over dredging costs [INSIGHT]",
+    "Les også: Fergen går igjen fra mandag", "Lesen Sie auch: Neue Fähre für die Insel",
+    "Stand: 22.04.2026 06:00 Uhr",
 ])
 def test_more_boilerplate_lines_are_dropped(line):
     assert clean([PARAGRAPHS[0], line, PARAGRAPHS[1]])["articleBody"].split("\n\n") == PARAGRAPHS
@@ -48,6 +50,18 @@ def test_more_boilerplate_lines_are_dropped(line):
 ])
 def test_article_sentences_that_start_like_boilerplate_are_kept(line):
     assert line in clean([PARAGRAPHS[0], line, PARAGRAPHS[1]])["articleBody"].split("\n\n")
+
+
+@pytest.mark.parametrize("line", ["Von Ida Wren", "By Ida Wren and Jo Park", "Ida Wren"])
+def test_a_line_naming_only_the_authors_is_the_byline(line):
+    authors = [{"name": "Ida Wren", "type": "Person"}, {"name": "Jo Park", "type": "Person"}]
+    assert clean([line, *PARAGRAPHS], authors=authors)["articleBody"].split("\n\n") == PARAGRAPHS
+
+
+def test_a_sentence_about_an_author_is_not_a_byline():
+    line = "Ida Wren said the ferry would sail again."
+    authors = [{"name": "Ida Wren", "type": "Person"}]
+    assert line in clean([line, *PARAGRAPHS], authors=authors)["articleBody"]
 
 
 def test_long_paragraphs_mentioning_boilerplate_words_are_kept():
