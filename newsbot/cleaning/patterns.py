@@ -51,7 +51,7 @@ BOILERPLATE = _any(
     r"also on [\w.-]+\.\w{2,}\b.*|filed under:?.{0,80}|tags?:.{0,120}|"
     r"(updated|last updated|published|posted|stand|aktualisiert|veröffentlicht|mis à jour|"
     r"publié|actualizado|publicado|aggiornato|oppdatert|publisert|uppdaterad|publicerad|"
-    r"opdateret)( at| on| am)?:? [^.!?]{0,50}"
+    r"opdateret)( at| on| am)?:? (?:[^.!?]|\.(?=\S)){0,50}"
     r"(\d{4}|\d{1,2}[:.]\d{2}( ?[ap]\.?m\.?| ?uhr| [A-Z]{2,4})?|\d{1,2} ?[ap]\.?m\.?)\.?",
     # reading time: "4 min read", "Tempo de leitura: 2 minutos", "Lesezeit 3 Min."
     r"((estimated )?reading time|read time|lesezeit|lesedauer|temps de lecture|"
