@@ -160,7 +160,8 @@ def date_matches(prediction: Prediction, expected: str) -> tuple[bool, bool]:
     else:
         want, got = want.astimezone(UTC), got.astimezone(UTC)
     if bare_date:
-        return want.time() == datetime.min.time(), want.date() == got.date()
+        same_day = want.date() == got.date()
+        return same_day and want.time() == datetime.min.time(), same_day
     return (want.replace(second=0, microsecond=0) == got.replace(second=0, microsecond=0),
             want.date() == got.date())
 

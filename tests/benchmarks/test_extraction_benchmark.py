@@ -86,6 +86,7 @@ def test_shingle_metric_follows_the_article_extraction_benchmark():
      "2026-03-02 07:45:00", (True, True)),  # a naive expectation is the publisher's wall clock
     ({"datePublished": "2026-03-02"}, "2026-03-02 00:00:00", (True, True)),  # both date-only
     ({"datePublished": "2026-03-02"}, "2026-03-02 07:45:00+01:00", (False, True)),
+    ({"datePublished": "2026-01-06"}, "2026-06-01 00:00:00", (False, False)),
     ({"datePublished": "2026-03-02T08:45:00Z"}, "2026-03-02 07:45:00+01:00", (False, True)),
     ({}, "2026-03-02 07:45:00+01:00", (False, False)),
 ])
