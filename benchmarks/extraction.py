@@ -260,6 +260,7 @@ def score_fundus(expected: list[dict], predictions: list[Prediction]) -> dict[st
         "date_minute": statistics.fmean(minute) if minute else 0.0,
         "date_day": statistics.fmean(day) if day else 0.0,
         "body_f1": shingle_scores(body)["f1"] if body else 0.0,
+        "empty": sum(not tokens(p.get("articleBody")) for p in predictions),
         "pages": len(predictions),
     }
 
@@ -285,7 +286,7 @@ def figures_json(aeb: dict, fundus: dict, runner: Runner) -> dict[str, Any]:
 
 def table(aeb: dict, fundus: dict, runner: Runner) -> str:
     head = ("| system | AEB F1 | P | R | acc | empty | fundus headline | authors P | authors R "
-            "| authors F1 | date min | date day | body F1 | ms median | ms p95 | errors |")
+            "| authors F1 | date min | date day | body F1 | empty | ms median | ms p95 | errors |")
     rows = [head, "|" + "---|" * head.count(" | ") + "---|"]
     for name in SYSTEMS:
         a, f, ms = aeb[name], fundus[name], runner.ms[name]
@@ -294,7 +295,8 @@ def table(aeb: dict, fundus: dict, runner: Runner) -> str:
             f"| {a['accuracy']:.3f} | {a['empty']} | {f['headline_exact']:.3f} "
             f"| {f['authors_precision']:.3f} | {f['authors_recall']:.3f} "
             f"| {f['authors_f1']:.3f} | {f['date_minute']:.3f} | {f['date_day']:.3f} "
-            f"| {f['body_f1']:.3f} | {statistics.median(ms):.1f} | {percentile(ms, 0.95):.1f} "
+            f"| {f['body_f1']:.3f} | {f['empty']} | {statistics.median(ms):.1f} "
+            f"| {percentile(ms, 0.95):.1f} "
             f"| {runner.errors[name]} |")
     pages = f"AEB: {aeb['newsbot']['pages']} pages; fundus: {fundus['newsbot']['pages']} pages"
     return "\n".join([*rows, "", pages])
