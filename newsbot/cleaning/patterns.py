@@ -108,6 +108,8 @@ TRAILER = _any(
     r"\(?\s*[A-Z][\w .&-]{1,40}\)",
     r".{1,120}\bcontributed (to )?(this )?(report|story|article)(ing)?\b.{0,60}",
     r".{0,80}\b(can|may) be reached (at|by|on)\b.{1,200}",
+    # an author's note: "Jo Park's book ... is out now. Follow him on Twitter @jopark."
+    r".{0,300}\bfollow (him|her|them) on (twitter|x|facebook|instagram|bluesky|threads)\b.{0,60}",
     r"(the )?(associated press|reuters|afp|agence france-presse|anadolu agency|aa|dpa|efe|"
     r"xinhua|upi|pti|ians|ani|kyodo|yonhap|tass|ansa)\.?",
 )

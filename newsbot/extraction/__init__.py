@@ -26,7 +26,7 @@ from newsbot.extraction.body import (
     structured_paragraphs,
 )
 from newsbot.extraction.dates import find_dates
-from newsbot.extraction.headline import choose_headline
+from newsbot.extraction.headline import choose_headline, without_repeated_title
 from newsbot.extraction.language import article_language, declared_language
 from newsbot.extraction.site import site_name_keys
 from newsbot.extraction.structured import (
@@ -112,11 +112,11 @@ def extract_article(url: str, html: str) -> dict[str, Any]:
     meta = meta_tags(tree)
     site_keys = site_name_keys(url, _meta(meta, "og:site_name", "application-name"),
                                text_of(node.get("publisher")))
-    headline = choose_headline([
-        text_of(node.get("headline")) or text_of(node.get("name")),
-        _meta(meta, "og:title"), _meta(meta, "twitter:title"),
-        _first(*(h.text_content().strip() for h in tree.iter("h1"))),
-        tree.findtext(".//title")], site_keys)
+    titles = [text_of(node.get("headline")) or text_of(node.get("name")),
+              _meta(meta, "og:title"), _meta(meta, "twitter:title"),
+              _first(*(h.text_content().strip() for h in tree.iter("h1"))),
+              tree.findtext(".//title")]
+    headline = choose_headline(titles, site_keys)
 
     canonical = tree.xpath('string(//link[contains(concat(" ", normalize-space(@rel), " "), '
                            '" canonical ")]/@href)').strip()
@@ -136,6 +136,7 @@ def extract_article(url: str, html: str) -> dict[str, Any]:
                   or paragraphs_of(ld_body or ""))
     if not paragraphs and (fresh := parse_html(html)) is not None:
         paragraphs = article_paragraphs(fresh)
+    paragraphs = without_repeated_title(paragraphs, titles, site_keys)
 
     article: dict[str, Any] = {
         "url": url,

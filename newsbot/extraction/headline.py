@@ -57,3 +57,15 @@ def choose_headline(candidates: list[str | None], site_keys: set[str]) -> str | 
         if _truncates(chosen, other) or _decorates(chosen, other):
             chosen = other
     return chosen
+
+
+def without_repeated_title(paragraphs: list[str], titles: list[str | None],
+                           site_keys: set[str]) -> list[str]:
+    """The text without a first line that repeats one of the page's titles: extractors pick up
+    the display headline, which can differ from the chosen one (SEO title, ``og:title``)."""
+    keys = {name_key(t) for t in titles if t} | {
+        name_key(s) for t in titles if t and (s := strip_site_name(t, site_keys))}
+    start = 0
+    while start < min(2, len(paragraphs)) and name_key(paragraphs[start]) in keys:
+        start += 1
+    return paragraphs[start:]

@@ -95,6 +95,7 @@ def test_text_starting_with_a_capitalised_word_is_not_a_dateline():
     "(With agency inputs)", "Associated Press writer Jo Park contributed to this report.",
     "Ines Halvorsen contributed reporting from Harborton.",
     "Have a tip? Jo Park may be reached at jpark@kestrel.example.",
+    "Jo Park's book about harbours is out now. Follow him on Twitter @jopark.",
 ])
 def test_trailers_are_recorded_and_removed(trailer):
     article = clean([*PARAGRAPHS, trailer, "Advertisement"])

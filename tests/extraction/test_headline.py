@@ -36,3 +36,17 @@ def test_double_escaped_entities_are_decoded():
             "</script></head><body></body></html>")
     article = extract_article("https://x.test/a", html)
     assert article["headline"] == 'Mayor says "no" to toll plan'
+
+
+def test_a_display_headline_repeated_atop_the_text_is_dropped():
+    # the chosen headline (JSON-LD) differs from the one shown on the page and in og:title
+    long = ("The harbour board met for six hours on Tuesday and agreed, after a long argument "
+            "about the cost of dredging, to reopen the northern channel to ferries. ")
+    html = ('<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+            '"headline": "Northern channel to reopen by end of month"}</script>'
+            '<meta property="og:title" content="Ferries are coming back, and islanders ask: when?">'
+            "</head><body><article><p>Ferries are coming back - and islanders ask, when?</p>"
+            f"<p>{long * 2}</p><p>{long * 2}</p></article></body></html>")
+    article = extract_article("https://x.test/a", html)
+    assert article["headline"] == "Northern channel to reopen by end of month"
+    assert article["articleBody"].startswith("The harbour board")
