@@ -17,12 +17,12 @@ import re
 
 import trafilatura
 from lxml import etree
-from trafilatura.xml import xmltotxt
 from lxml import html as lxml_html
+from trafilatura.xml import xmltotxt
 
 _WS = re.compile(r"[ \t\r\f\v]+")
 _WORD = re.compile(r"\w+")
-_HTML_TAG = re.compile(r"<(?:p|br|div|a|span|strong|em|b|i|h[1-6]|li|ul|ol)\b[^>]*>", re.I)
+_HTML_TAG = re.compile(r"<(?:p|br|div|a|span|strong|em|b|i|h[1-6]|li|ul|ol)\b[^>]*>", re.IGNORECASE)
 LEAF_BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "dd",
                "dt")
 HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
@@ -68,9 +68,9 @@ def _leaf_blocks(root: lxml_html.HtmlElement) -> list[tuple[lxml_html.HtmlElemen
     """Block elements with no block inside them, with their whitespace-collapsed text."""
     blocks = []
     for el in root.iter(*LEAF_BLOCKS):
-        if next(el.iterdescendants(*LEAF_BLOCKS), None) is None:
-            if text := _squash(el.text_content()):
-                blocks.append((el, text))
+        if next(el.iterdescendants(*LEAF_BLOCKS), None) is None \
+                and (text := _squash(el.text_content())):
+            blocks.append((el, text))
     return blocks
 
 

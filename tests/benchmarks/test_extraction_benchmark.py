@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from support import article_page, lorem
 
 SCRIPT = Path(__file__).parents[2] / "benchmarks" / "extraction.py"
