@@ -308,7 +308,7 @@ def write_predictions(folder: Path, aeb: dict, fundus: dict) -> None:
         (folder / f"{name}-aeb.json").write_text(
             json.dumps(aeb[name], ensure_ascii=False, indent=1), encoding="utf-8")
         with open(folder / f"{name}-fundus.jsonl", "w", encoding="utf-8") as out:
-            out.writelines(json.dumps(prediction, ensure_ascii=False) + "\n" for prediction in fundus[name])
+            out.writelines(json.dumps(p, ensure_ascii=False) + "\n" for p in fundus[name])
 
 
 def main(argv: list[str] | None = None) -> int:
