@@ -38,7 +38,8 @@ BOILERPLATE = _any(
     r"like this (story|article)\??.{0,40}\bshare it\b.*|tell us what (you|YOU) think!?|"
     r"(what do you think|join the (conversation|discussion))\??",
     # navigation prompts inside the article
-    r"(read|see) (more|also)\b.*|also read\b.*|related( articles?| stories| content| coverage)?:?.*|"
+    r"(read|see) (more|also)\b.*|also read\b.*|"
+    r"related( articles?| stories| content| coverage)?:?.*|"
     # "read also" elsewhere: de, nl, da/no, sv, fr, es/pt, it, pl, cs, tr
     r"(lesen sie (auch|mehr)|mehr zum thema|lees ook|læs også|les også|läs också|lire aussi|"
     r"à lire aussi|lea también|leia também|leggi anche|czytaj (też|także|również)|"

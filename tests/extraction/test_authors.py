@@ -47,7 +47,8 @@ def page(head: str = "", body: str = "") -> str:
 
 
 def authors_of(html: str) -> list[str]:
-    return [a["name"] for a in extract_article("https://kestrel.example/a", html).get("authors", [])]
+    article = extract_article("https://kestrel.example/a", html)
+    return [a["name"] for a in article.get("authors", [])]
 
 
 def test_json_ld_author_references_are_resolved():

@@ -3,8 +3,9 @@ import pytest
 from newsbot.extraction import extract_article
 from newsbot.extraction.language import article_language, declared_language
 
-SPANISH = ("El ayuntamiento aprobó el martes la reapertura del canal norte para los transbordadores "
-           "después de una larga discusión sobre el coste del dragado. Los operadores de los barcos "
+SPANISH = ("El ayuntamiento aprobó el martes la reapertura del canal norte para los "
+           "transbordadores después de una larga discusión sobre el coste del dragado. Los "
+           "operadores de los barcos "
            "dijeron que la decisión reducirá en un tercio el tiempo de travesía y que volverá la "
            "salida temprana que pedían los vecinos de las islas desde la primavera.")
 GERMAN = ("Der Hafenrat hat am Dienstag beschlossen, den nördlichen Kanal bis Ende des Monats "
@@ -31,7 +32,8 @@ def test_a_template_default_declaration_is_corrected_by_the_text():
 
 
 def test_a_matching_declaration_is_kept_with_its_region():
-    assert extract_article("https://x.test/a", page(' lang="de-AT"', GERMAN))["inLanguage"] == "de-AT"
+    article = extract_article("https://x.test/a", page(' lang="de-AT"', GERMAN))
+    assert article["inLanguage"] == "de-AT"
 
 
 def test_an_undeclared_language_is_detected():
