@@ -31,6 +31,7 @@ from newsbot.dedup.fingerprints import body_hash
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_TRAILING_PROMPT = re.compile(r"\s*(?:\.\.\.|…|!+|:)$")
 
 
 def normalise_text(text: str) -> str:
@@ -56,14 +57,15 @@ def is_boilerplate(paragraph: str) -> bool:
     if len(paragraph.split()) > MAX_BOILERPLATE_WORDS:
         return False
     inner = m.group(1).strip() if (m := BRACKETED.match(paragraph)) else paragraph
-    return any(BOILERPLATE.match(text) for text in {paragraph, inner, inner.rstrip(" .…!:")})
+    trimmed = _TRAILING_PROMPT.sub("", inner)  # "Tell us what you think..." / "Share it!"
+    return any(BOILERPLATE.match(text) for text in {paragraph, inner, trimmed})
 
 
 def is_byline(paragraph: str, authors: list[dict]) -> bool:
     """A line that only names the article's authors ("Von Ida Wren", "By A and B"): the byline,
     which extractors leave in the text and ``authors`` already holds."""
-    if not authors or len(paragraph.split()) > MAX_BYLINE_WORDS:
-        return False
+    if not authors or len(paragraph.split()) > MAX_BYLINE_WORDS or TRAILER.match(paragraph):
+        return False  # "Reuters" at the end is a trailer, recorded as such
     rest = paragraph.casefold()
     for author in authors:
         rest = rest.replace(author["name"].casefold(), " ")

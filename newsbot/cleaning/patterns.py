@@ -49,7 +49,7 @@ BOILERPLATE = _any(
     r"(click|tap) here\b.*|scroll (down )?to continue.*|story continues (below|after).*|"
     r"continue reading.*|article continues (below|after).*|back to top|skip (to|ad).*|"
     r"(you|you'll) (may|might) also (like|enjoy)\b.*|more|also|see also|more from \w+.{0,40}|"
-    r"also on [\w.-]+\.\w{2,}\b.*|filed under:?.{0,80}|tags?:.{0,120}|"
+    r"also on [\w.-]+\.\w{2,}\b.*|filed under(:.{0,80}| [^.!?]{0,60})|tags?:.{0,120}|"
     r"(updated|last updated|published|posted|stand|aktualisiert|veröffentlicht|mis à jour|"
     r"publié|actualizado|publicado|aggiornato|oppdatert|publisert|uppdaterad|publicerad|"
     r"opdateret)( at| on| am)?:? (?:[^.!?]|\.(?=\S)){0,50}"

@@ -47,6 +47,7 @@ def test_more_boilerplate_lines_are_dropped(line):
     "More than 300 people were evacuated from the island overnight.",
     "Also on Tuesday, the council approved the budget for the new quay.",
     "Published in 1998, the report warned of exactly this kind of flooding.",
+    "Filed under seal, the documents were released on Tuesday.",
 ])
 def test_article_sentences_that_start_like_boilerplate_are_kept(line):
     assert line in clean([PARAGRAPHS[0], line, PARAGRAPHS[1]])["articleBody"].split("\n\n")
@@ -56,6 +57,11 @@ def test_article_sentences_that_start_like_boilerplate_are_kept(line):
 def test_a_line_naming_only_the_authors_is_the_byline(line):
     authors = [{"name": "Ida Wren", "type": "Person"}, {"name": "Jo Park", "type": "Person"}]
     assert clean([line, *PARAGRAPHS], authors=authors)["articleBody"].split("\n\n") == PARAGRAPHS
+
+
+def test_an_agency_trailer_naming_the_author_stays_a_trailer():
+    article = clean([*PARAGRAPHS, "Reuters"], authors=[{"name": "Reuters", "type": "Organization"}])
+    assert article["trailers"] == ["Reuters"]
 
 
 def test_a_sentence_about_an_author_is_not_a_byline():
