@@ -1,8 +1,11 @@
 """Extraction: a pure function from (url, html) to an article dict.
 
 Structured data first (JSON-LD ``NewsArticle`` and friends, OpenGraph, meta tags), because it is
-what the outlet itself says about the article; then the main text from trafilatura. The result
-uses :class:`newsbot.items.Article` field names and still needs the clean stage
+what the outlet itself says about the article; then the main text (:mod:`.body`: the page's
+blocks a complete JSON-LD ``articleBody`` names, else trafilatura). Each field combines its
+candidate sources by evidence, in its own module: :mod:`.headline`, :mod:`.authors`,
+:mod:`.dates`, :mod:`.language`. The result uses :class:`newsbot.items.Article` field names and
+still needs the clean stage
 (:func:`newsbot.cleaning.clean_article`): the body here is paragraphs joined by newlines, with
 captions, datelines and trailers still in it.
 """
