@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from newsbot.extraction import extract_article
-from newsbot.extraction.dates import normalise_date
+from newsbot.extraction import decode_html, extract_article
+from newsbot.extraction.dates import PAGE_TEXT, normalise_date
 from newsbot.items import Article
 from newsbot.outlets import Outlet, load_outlets, outlet_for
 
@@ -78,15 +78,17 @@ class NewsbotSpider(scrapy.Spider):
                              response.url)
             return
         try:
-            data = extract_article(response.url, response.text)
+            data = extract_article(response.url, decode_html(
+                response.body, response.headers.get("Content-Type", b"").decode("latin-1")))
         except Exception:
             self.crawler.stats.inc_value("newsbot/extract_errors")
             self.logger.exception("Extraction failed on %s", response.url)
             return
         entry = response.meta.get("entry") or {}
-        if not data.get("datePublished") and entry.get("published"):
-            data["datePublished"] = normalise_date(entry["published"])
-            data["datePublishedRaw"] = entry["published"]
+        if data.get("datePublishedSource") in (None, PAGE_TEXT) and entry.get("published") \
+                and (published := normalise_date(entry["published"])):
+            data.update(datePublished=published, datePublishedRaw=entry["published"],
+                        datePublishedSource="sitemap or feed")
         if not data.get("headline") and entry.get("title"):
             data["headline"] = entry["title"]
         outlet = self.known_outlets.get(response.meta.get("outlet", "")) \
