@@ -14,7 +14,7 @@ from scrapy.http import Headers, Response, TextResponse
 
 from newsbot.encoding import MOJIBAKE_MARKS, decode_html, mojibake_marks
 from newsbot.extraction import extract_article
-from newsbot.extraction.dates import normalise_date
+from newsbot.extraction.dates import PAGE_TEXT, normalise_date
 from newsbot.items import Article
 from newsbot.outlets import Outlet, load_outlets, outlet_for
 from newsbot.timebudget import OverBudget, time_budget
@@ -118,9 +118,10 @@ class NewsbotSpider(scrapy.Spider):
             self.logger.warning("Text of %s looks wrongly decoded (mojibake or U+FFFD); "
                                 "exported as it is", response.url)
         entry = response.meta.get("entry") or {}
-        if not data.get("datePublished") and entry.get("published"):
-            data["datePublished"] = normalise_date(entry["published"])
-            data["datePublishedRaw"] = entry["published"]
+        if data.get("datePublishedSource") in (None, PAGE_TEXT) and entry.get("published") \
+                and (published := normalise_date(entry["published"])):
+            data.update(datePublished=published, datePublishedRaw=entry["published"],
+                        datePublishedSource="sitemap or feed")
         if not data.get("headline") and entry.get("title"):
             data["headline"] = entry["title"]
         outlet = self.known_outlets.get(response.meta.get("outlet", "")) \

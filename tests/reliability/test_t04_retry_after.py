@@ -106,16 +106,17 @@ def test_t04_without_the_header_backoff_grows_with_jitter_and_a_cap(sites, first
     assert [h.status for h in b1] == [429, 429, 429, 200]
     for attempt, (refused, following) in enumerate(pairwise(b1), 1):
         nominal = min(1.0, 0.4 * 2 ** (attempt - 1))
-        assert nominal / 2 <= following.time - refused.sent <= nominal + 0.5
+        # never early; late only by what a busy machine adds (the exact cap: a unit test below)
+        assert nominal / 2 <= following.time - refused.sent <= nominal + 2
 
 
 def test_t04_back_off_is_per_host(sites, first_run):
     okay = sites["ok"]
     assert len(okay.hits("/k0")) == 1
-    # All six healthy stories were fetched within a second, while ra and bo waited seconds.
+    # All six healthy stories were fetched while ra was still held by its first Retry-After.
     articles = [h for h in okay.arrivals if h.path.startswith("/k")]
-    assert len(articles) == 6 and max(h.done for h in articles) - min(h.time for h in articles) < 1
-    assert max(h.done for h in articles) < max(h.time for h in sites["ra"].arrivals)
+    second_a1 = sites["ra"].hits("/a1")[1].time
+    assert len(articles) == 6 and max(h.done for h in articles) < second_a1
 
 
 def test_t04_requests_per_url_are_bounded_by_the_retries(sites, first_run):
