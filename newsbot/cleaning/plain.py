@@ -8,24 +8,21 @@ reader of the JSON Lines renders it into, it is text and links, never markup or 
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
 _SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<!--.*?-->|</?[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?/?>", re.DOTALL)
-_ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 TEXT_FIELDS = ("headline", "description", "articleBody", "articleSection", "dateline")
 
 
 def plain_text(text: str) -> str:
-    """``text`` without markup (script and style with their content), entities decoded,
-    bidirectional overrides removed."""
+    """``text`` without markup (script and style with their content) and bidirectional
+    overrides. Entities were decoded by extraction (``newsbot.extraction.structured``); decoding
+    them again would turn a text's own ``&lt;`` into markup."""
     if "<" in text:
         text = _TAG.sub("", _SCRIPT.sub("", text))
-    if "&" in text:
-        text = _ENTITY.sub(lambda m: html.unescape(m[0]), text)
     return text.translate(_BIDI_CONTROLS)
 
 
