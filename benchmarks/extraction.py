@@ -42,8 +42,8 @@ import trafilatura
 from readability import Document
 
 from newsbot.cli import extract_page, read_page
+from newsbot.encoding import decode_html
 from newsbot.exporters import article_record
-from newsbot.extraction import decode_html
 from newsbot.extraction.dates import parse_date
 
 Prediction = dict[str, Any]

@@ -26,6 +26,7 @@ from newsbot.cleaning.patterns import (
     TRAILER,
     TRAILER_ZONE,
 )
+from newsbot.cleaning.plain import plain_fields
 from newsbot.dedup.fingerprints import body_hash
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -118,7 +119,7 @@ def _take_trailers(paragraphs: list[str]) -> tuple[list[str], list[str]]:
 
 def clean_article(article: dict[str, Any]) -> dict[str, Any]:
     """A cleaned copy of ``article``: see the module docstring for what changes."""
-    article = {**article}
+    article = plain_fields(article)
     for field in ("headline", "description"):
         if article.get(field):
             article[field] = normalise_text(article[field])

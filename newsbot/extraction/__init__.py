@@ -18,7 +18,6 @@ from urllib.parse import urljoin
 
 from lxml import etree
 from lxml import html as lxml_html
-from w3lib.encoding import html_to_unicode, http_content_type_encoding, read_bom
 
 from newsbot.cleaning import split_credit
 from newsbot.extraction.authors import find_authors
@@ -44,23 +43,6 @@ from newsbot.extraction.structured import (
 )
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
-
-
-def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Bytes to text: BOM, then HTTP header, then UTF-8 if the bytes are valid UTF-8, then
-    ``<meta>``, then a guess.
-
-    Valid UTF-8 beats a ``<meta>`` charset because pages re-saved as UTF-8 (by caches, proxies
-    and archives) keep their old declaration, while text in a legacy encoding that also happens
-    to be valid, non-ASCII UTF-8 practically never occurs.
-    """
-    if not read_bom(body)[0] and not http_content_type_encoding(content_type) \
-            and not body.isascii():
-        try:
-            return body.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-    return html_to_unicode(content_type, body)[1]
 
 
 # Comments dropped at parse time: React-style pages put ``<!-- -->`` inside paragraphs, and the

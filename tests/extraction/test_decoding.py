@@ -1,4 +1,4 @@
-from newsbot.extraction import decode_html
+from newsbot.encoding import decode_html
 
 
 def test_valid_utf8_beats_a_stale_meta_charset():
@@ -14,6 +14,12 @@ def test_declared_legacy_encoding_is_used_when_bytes_are_not_utf8():
     assert "Sanción" in decode_html(page)
 
 
-def test_http_header_charset_is_trusted():
+def test_http_header_charset_is_trusted_for_bytes_that_are_not_utf8():
+    page = "<title>Grüße</title>".encode("latin-1")
+    assert decode_html(page, "text/html; charset=latin-1") == "<title>Grüße</title>"
+
+
+def test_valid_utf8_beats_a_wrong_http_header_too():
+    # RELIABILITY.md, T13: "UTF-8 with a wrong header" must come out clean, not as "GrÃ¼ÃŸe"
     page = "<title>Grüße</title>".encode()
-    assert decode_html(page, "text/html; charset=latin-1") == page.decode("cp1252")
+    assert decode_html(page, "text/html; charset=latin-1") == "<title>Grüße</title>"

@@ -1,5 +1,6 @@
 from newsbot.cleaning import clean_article
-from newsbot.extraction import decode_html, extract_article
+from newsbot.encoding import decode_html
+from newsbot.extraction import extract_article
 from support import PAGES
 
 
