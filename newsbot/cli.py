@@ -12,8 +12,9 @@ from datetime import date
 from pathlib import Path
 
 from newsbot.cleaning import clean_article
+from newsbot.encoding import decode_html
 from newsbot.exporters import article_record, dumps_line
-from newsbot.extraction import decode_html, extract_article
+from newsbot.extraction import extract_article
 from newsbot.outlets import load_outlets, outlet_for
 
 

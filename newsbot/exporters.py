@@ -158,8 +158,17 @@ def exported(record: dict[str, Any]) -> Handled:
     return Handled(key, Version(record.get("contentHash") or "", record["version"], record["id"]))
 
 
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_+-]{0,63}$")
+
+
 def uri_params(params: dict[str, Any], spider: Any) -> dict[str, Any]:
     """Feed URI parameters: ``%(outlet)s`` is the spider's validated slug, never a raw argument;
-    ``%(run_id)s`` the run's id (see :mod:`newsbot.extensions.runs`)."""
+    ``%(run_id)s`` the run's id (see :mod:`newsbot.extensions.runs`).
+
+    Checked again here, where it becomes part of a path: a slug that could leave the output
+    folder (``..``, ``/``, NUL, a newline) stops the feed instead.
+    """
+    if not SLUG.match(spider.slug):
+        raise ValueError(f"unsafe output folder name {spider.slug[:80]!r}")
     run = spider.crawler.get_extension(RunManifest)
-    return {**params, "outlet": spider.slug, "run_id": run.run_id if run else params["time"]}
+    return {**params, "outlet": spider.slug, "run_id": run.run_id if run else params.get("time")}

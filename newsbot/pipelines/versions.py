@@ -48,5 +48,6 @@ class VersionPipeline:
         adapter["replaces"] = last.id if last else None
         if last and not adapter.get("dateModified"):
             adapter["dateModified"] = last.announced or adapter.get("crawledAt")
+            adapter["dateModifiedSource"] = "sitemap or feed" if last.announced else "crawl"
         self.stats.inc_value("newsbot/versions/changed" if last else "newsbot/versions/new")
         return item

@@ -58,7 +58,8 @@ def test_dedup_same_url_same_text_and_cross_outlet_copies():
     copy = pipeline.process_item(article("https://b.test/x", publisher="B"))
     assert copy["duplicateOf"] == "https://a.test/1?utm_source=x"
     assert copy["storyId"] == first["storyId"]
-    other = pipeline.process_item(article("https://b.test/y", publisher="B", body=BODY + "\nMore."))
+    other = pipeline.process_item(article("https://b.test/y", publisher="B",
+                                          body=BODY + "\nThe ferry sails again tomorrow."))
     assert "duplicateOf" not in other and other["storyId"] != first["storyId"]
     assert c.stats.get_value("newsbot/dedup/same_url") == 1
     assert c.stats.get_value("newsbot/dedup/same_text") == 1

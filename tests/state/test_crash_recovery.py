@@ -7,9 +7,10 @@ partition with the export of one uninterrupted run.
 
 from __future__ import annotations
 
-import resource
+import json
 import shutil
 import signal
+import subprocess
 
 import pytest
 
@@ -132,22 +133,42 @@ def test_an_unwritable_path_stops_the_run_before_any_fetch(tmp_path, broken):
     assert again.returncode == 0 and len(lines(partitions(tmp_path)[0])) == 12
 
 
-def test_a_full_disk_stops_the_run_and_loses_nothing(tmp_path, baseline):
-    """RLIMIT_FSIZE makes writes past 400 KB fail with EFBIG, as a full disk fails them."""
-    def small_disk() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (400_000, 400_000))
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 400 KB filesystem (tmpfs; the tests run as root, as CI does)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(disk)], check=True)
+    yield disk
+    subprocess.run(["umount", str(disk)], check=True)
 
-    with serve(write_site(tmp_path / "site", filler=150)) as server:
-        full = crawl(tmp_path, server, {"NEWSBOT_EXPORT_BATCH_ITEMS": "1"},
-                     preexec_fn=small_disk)
-        again = crawl(tmp_path, server)
+
+def test_a_full_disk_stops_the_run_and_loses_nothing(tmp_path, baseline, small_disk):
+    feeds = {"FEEDS": json.dumps({"disk/%(outlet)s/%(run_id)s.jsonl": {"format": "jsonl"}}),
+             "NEWSBOT_EXPORT_BATCH_ITEMS": "1"}
+    with serve(write_site(tmp_path / "site", filler=150)) as server:  # about 150 KB a page
+        full = crawl(tmp_path, server, feeds)
+        subprocess.run(["mount", "-o", "remount,size=20m", str(small_disk)], check=True)
+        again = crawl(tmp_path, server, feeds)  # space freed: the next run completes the set
     assert full.returncode == 1
-    assert "Cannot write to " in full.stderr and "File too large" in full.stderr
+    assert "Cannot write to disk/daily/" in full.stderr and "No space left on device" in full.stderr
     assert "The run may have lost data (export_failed: 1" in full.stderr
-    written = partitions(tmp_path)[0]
-    assert written.read_bytes().endswith(b"\n")  # no half-written line left behind
-    assert 0 < len(lines(written)) < 12
-    assert manifest(written)["completed"] is False
+    first = sorted((small_disk / "daily").glob("*.jsonl"))[0]
+    assert first.read_bytes().endswith(b"\n")  # no half-written line left behind
+    assert 0 < len(lines(first)) < 12
+    assert manifest(first)["completed"] is False
     assert again.returncode == 0, again.stderr
-    assert sorted(path for path, _, _ in signature(export(tmp_path))) == \
+    dataset = export(tmp_path, "--data", str(tmp_path / "disk"))
+    assert sorted(path for path, _, _ in signature(dataset)) == \
         sorted(path for path, _, _ in baseline)
+
+
+def test_a_read_only_disk_stops_the_run_before_any_fetch(tmp_path, small_disk):
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    feeds = {"FEEDS": json.dumps({"disk/%(outlet)s/%(run_id)s.jsonl": {"format": "jsonl"}})}
+    with serve(write_site(tmp_path / "site")) as server:
+        result = crawl(tmp_path, server, feeds)
+        assert articles_fetched(server) == 0
+    assert result.returncode == 1
+    assert "Cannot write the feed disk/daily/" in result.stderr
+    assert "Read-only file system" in result.stderr
