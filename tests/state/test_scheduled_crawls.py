@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from newsroom import (
+    B,
     articles_fetched,
     crawl,
     export,
@@ -16,6 +17,7 @@ from newsroom import (
     wait_for,
     write_site,
 )
+from support import write_files
 
 
 def paths(records: list[dict]) -> list[str]:
@@ -92,3 +94,19 @@ def test_an_overlapping_run_of_the_same_outlet_exits_with_a_clear_message(tmp_pa
     assert first.returncode == 0, first_log
     assert third.returncode == 0, third.stderr
     assert [len(lines(p)) for p in partitions(tmp_path)] == [12, 0]  # none from the second
+
+
+def test_urls_left_pending_still_obey_robots_txt(tmp_path):
+    """A URL robots.txt forbids stays pending, so every run requests it again at start, while
+    robots.txt is still being fetched: it must wait for the rules like any request."""
+    site = write_files(tmp_path / "site", {
+        "/robots.txt": "User-agent: *\nDisallow: /private/\n",
+        "/news-sitemap.xml": '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                             f"<url><loc>{B}/private/story.html</loc></url></urlset>",
+        "/rss.xml": '<rss version="2.0"><channel><title>Daily</title></channel></rss>',
+        "/private/story.html": "<html><body>not for crawlers</body></html>"})
+    with serve(site) as server:
+        runs = [crawl(tmp_path, server) for _ in range(3)]
+    assert [r.returncode for r in runs] == [0, 0, 0]
+    assert "/private/story.html" not in server.hits
+    assert "'newsbot/state/resumed': 1" in runs[2].stderr
