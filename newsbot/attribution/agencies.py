@@ -42,7 +42,8 @@ class Agencies:
                 code, tuple(entry.get("names", ())), tuple(entry.get("codes", ())),
                 tuple(d.lower().removeprefix("www.") for d in entry.get("domains", ())),
                 tuple(re.compile(p, re.IGNORECASE) for p in entry.get("trailers", ())))
-        self._names = {name_key(n): a.code for a in self.all.values() for n in (a.code, *a.names)}
+        self._names = {name_key(n): a.code for a in self.all.values()
+                       for n in (*a.names, *([a.code] if a.code not in a.codes else []))}
         self._codes = {c: a.code for a in self.all.values() for c in a.codes}
 
     def by_name(self, text: str) -> str | None:
