@@ -20,7 +20,7 @@ from newsbot.cleaning.patterns import DATELINE
 
 # Strongest first: which cue decides sourceOrganization when cues disagree (a composite).
 CUE_ORDER = ("domain", "jsonld:sourceOrganization", "jsonld:provider", "isBasedOn", "canonical",
-             "jsonld:author", "jsonld:creator", "dateline", "trailer", "byline", "cluster")
+             "jsonld:author", "jsonld:creator", "dateline", "byline", "trailer", "cluster")
 _SOURCE_LINE = re.compile(r"^\(?\s*sources?\s*:\s*(?P<value>.+?)\s*\)?\.?$", re.IGNORECASE)
 _DASH_LINE = re.compile(r"^[—–-]{1,2}\s*(?P<value>.+?)\.?$")
 _INPUTS = re.compile(r"^\(?\s*with (?:additional )?(?:reporting|inputs?) (?:from|by) "

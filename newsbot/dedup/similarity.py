@@ -18,8 +18,8 @@ class Thresholds:
     """Decision thresholds (settings ``NEWSBOT_DEDUP_*``; values calibrated in BENCHMARKS.md)."""
 
     jaccard: float = 0.5
-    containment: float = 0.8
-    lead: float = 0.5
+    containment: float = 0.5
+    lead: float = 0.7
     min_shingles: int = 50
     brief_jaccard: float = 0.8
     related: float = 0.2

@@ -129,3 +129,9 @@ def test_whole_days_leave_the_window(tmp_path):
     assert late.get("duplicateOf") is None                        # Nov 18 expired on Nov 20
     assert run.stat("newsbot/dedup_index/expired") == 1
     run.close()
+
+
+def test_threshold_defaults_are_the_settings_defaults(tmp_path):
+    from newsbot.dedup.similarity import Thresholds
+    from newsbot.pipelines.dedup import thresholds
+    assert thresholds(get_crawler(Spider, SETTINGS).settings) == Thresholds()
