@@ -608,12 +608,12 @@ def print_quality(results: dict[str, Any], entries: list[Entry]) -> None:
         counts[e.kind] += 1
     print(f"Stream: {len(entries)} articles ("
           + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")\n")
-    header = f"| {'':32} | " + " | ".join(f"{s:>15}" for s in SYSTEMS) + " |"
+    header = f"| {'':40} | " + " | ".join(f"{s:>15}" for s in SYSTEMS) + " |"
     print(header)
-    print("|" + "-" * 34 + "|" + "|".join("-" * 17 for _ in SYSTEMS) + "|")
+    print("|" + "-" * 42 + "|" + "|".join("-" * 17 for _ in SYSTEMS) + "|")
 
     def row(label: str, values: list[str]) -> None:
-        print(f"| {label:32} | " + " | ".join(f"{v:>15}" for v in values) + " |")
+        print(f"| {label:40} | " + " | ".join(f"{v:>15}" for v in values) + " |")
 
     for part in ("pairwise", "bcubed"):
         for metric in ("precision", "recall", "f1"):
