@@ -632,6 +632,33 @@ def print_quality(results: dict[str, Any], entries: list[Entry]) -> None:
                                            "-", "-", "-"])
 
 
+def run_calibration(datasets: Path, seeds: list[int]) -> list[dict[str, Any]]:
+    """The containment and lead thresholds over a grid, on streams of other seeds than the
+    reported one: worst recall per transformation and worst false-positive rate per negative."""
+    bodies = load_bodies(datasets)
+    streams = [StreamBuilder(seed).build(bodies) for seed in seeds]
+    rows = []
+    print("| containment | lead | edited_trimmed | composite | trim_30_50 | bcubed f1 | "
+          "fp follow_up | fp template_twin |")
+    print("|---|---|---|---|---|---|---|---|")
+    for containment, lead in itertools.product((0.5, 0.55, 0.6, 0.7, 0.8), (0.5, 0.6, 0.7, 0.8)):
+        worst: dict[str, float] = {}
+        for entries in streams:
+            stories, *_ = run_newsbot(entries, {"NEWSBOT_DEDUP_CONTAINMENT": containment,
+                                                "NEWSBOT_DEDUP_LEAD_OVERLAP": lead})
+            result = evaluate(entries, stories)
+            for kind, value in result["recall_by_transformation"].items():
+                worst[kind] = min(worst.get(kind, 1.0), value)
+            for kind, value in result["fp_rate_by_negative"].items():
+                worst[f"fp_{kind}"] = max(worst.get(f"fp_{kind}", 0.0), value)
+            worst["bcubed_f1"] = min(worst.get("bcubed_f1", 1.0), result["bcubed"]["f1"])
+        rows.append({"containment": containment, "lead": lead, **worst})
+        print(f"| {containment} | {lead} | {worst['edited_trimmed']:.3f} | "
+              f"{worst['composite']:.3f} | {worst['trim_30_50']:.3f} | {worst['bcubed_f1']:.3f} | "
+              f"{worst['fp_follow_up']:.4f} | {worst['fp_template_twin']:.4f} |", flush=True)
+    return rows
+
+
 # --- scale ------------------------------------------------------------------------------------
 
 def rss_mib() -> float:
@@ -711,17 +738,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--datasets", type=Path, default=DATASETS,
                         help=f"folder with aeb-dev/ and fundus-dev/ (default {DATASETS})")
+    parser.add_argument("--calibrate", type=int, nargs="*", metavar="SEED",
+                        help="sweep the containment and lead thresholds on streams of these "
+                             "seeds (default 1 2 3) instead")
     parser.add_argument("--scale", type=int, nargs="*", metavar="N",
                         help="measure cost and memory at N synthetic articles "
                              "(default 10000 100000 1000000) instead of quality")
     args = parser.parse_args(argv)
     if args.scale is not None:
-        rows = run_scale(args.scale or [10_000, 100_000, 1_000_000], args.seed)
-        results: Any = {"scale": rows}
+        results: Any = {"scale": run_scale(args.scale or [10_000, 100_000, 1_000_000],
+                                           args.seed)}
+    elif not args.datasets.is_dir():
+        print(f"datasets not found at {args.datasets} (use --datasets)", file=sys.stderr)
+        return 2
+    elif args.calibrate is not None:
+        results = {"calibration": run_calibration(args.datasets, args.calibrate or [1, 2, 3])}
     else:
-        if not args.datasets.is_dir():
-            print(f"datasets not found at {args.datasets} (use --datasets)", file=sys.stderr)
-            return 2
         results, entries = run_quality(args.datasets, args.seed)
         print_quality(results, entries)
     if args.json:
