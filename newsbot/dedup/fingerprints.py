@@ -21,6 +21,16 @@ LEAD_WORDS = 150
 """Words of the lead: reprints are cut from the bottom, so the top is what they keep."""
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _EMPTY = np.empty(0, dtype=np.uint32)
+_WORD_HASHES: dict[str, int] = {}
+"""CRC-32 of words seen recently: words repeat, and a look-up is far cheaper than a hash."""
+_MAX_CACHED_WORDS = 500_000
+
+
+def _crc(word: str) -> int:
+    if len(_WORD_HASHES) >= _MAX_CACHED_WORDS:
+        _WORD_HASHES.clear()
+    value = _WORD_HASHES[word] = zlib.crc32(word.encode("utf-8"))
+    return value
 
 
 def tokens(text: str, *, fold_digits: bool = False) -> list[str]:
@@ -52,8 +62,8 @@ def shingles(words: list[str], size: int = SHINGLE_SIZE) -> np.ndarray:
     if not words:
         return _EMPTY
     size = min(size, len(words))
-    hashed = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64,
-                         count=len(words))
+    cache = _WORD_HASHES
+    hashed = np.array([cache[w] if w in cache else _crc(w) for w in words], dtype=np.uint64)
     count = len(words) - size + 1
     acc = np.zeros(count, dtype=np.uint64)
     for k in range(size):
