@@ -99,14 +99,13 @@ class DedupPipeline:
             self.stats.inc_value("newsbot/dedup_index/expired", self.index.expire(cutoff))
             self.expired_before = cutoff
         doc = self._doc(adapter, today)
-        body, lead = doc.body, doc.lead
-        lsh_keys = band_keys(body, lead)
-        if (adapter.get("pageType") or "").lower() in LIVE_BLOG_TYPES:
-            self.stats.inc_value("newsbot/dedup_index/live_blog")
-            lsh_keys = lsh_keys[:0]
         earlier = self.index.find_url(keys)
         if earlier and earlier.content_hash == doc.content_hash:
             self._drop("same_url", f"same URL and text as an article of an earlier run: {url}")
+        lsh_keys = band_keys(doc.body, doc.lead)
+        if (adapter.get("pageType") or "").lower() in LIVE_BLOG_TYPES:
+            self.stats.inc_value("newsbot/dedup_index/live_blog")
+            lsh_keys = lsh_keys[:0]  # a story of its own that nothing joins
         if earlier:
             self.stats.inc_value("newsbot/dedup_index/new_version")
             placement = self.clusterer.update(doc, earlier, keys, lsh_keys)

@@ -21,7 +21,8 @@ OTHER_BODY = "\n".join(f"Item {i}: the county fair opened with a record {i + 3} 
 
 
 def crawler(**settings):
-    c = get_crawler(Spider, {**NEWSBOT_SETTINGS, "NEWSBOT_DEDUP_INDEX_PATH": ":memory:", **settings})
+    c = get_crawler(Spider, {**NEWSBOT_SETTINGS, "NEWSBOT_DEDUP_INDEX_PATH": ":memory:",
+                             **settings})
     c.stats.open_spider()
     return c
 
