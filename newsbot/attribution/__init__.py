@@ -86,8 +86,10 @@ def attribute(article: dict[str, Any], agencies: Agencies) -> Attribution:
     if site_agency:
         attribution.add("domain", _host(url), site_agency)
     for cue in article.get("attributionEvidence") or []:
+        if not str(cue.get("cue")).startswith(("jsonld:", "isBasedOn")):
+            continue  # only the extract stage's raw cues are read here
         text = cue.get("text") or ""
-        if cue.get("cue") == "isBasedOn":
+        if cue["cue"] == "isBasedOn":
             agency = agencies.by_host(_host(text)) if _host(text) != _host(url) else None
         else:
             agency = agencies.by_name(text) if not _PHOTO.search(text) else None
