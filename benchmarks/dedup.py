@@ -693,6 +693,7 @@ def run_scale(sizes: list[int], seed: int) -> list[dict[str, float]]:
             timings = {"signature": 0.0, "place": 0.0}
             tail = 0.0
             tail_from = size - min(size // 10, 10_000)
+            checkpoint, window = max(size // 10, 1), 0.0
             wall = time.perf_counter()
             for i in range(size):
                 if recent and rng.random() < 0.05:  # a trimmed copy of a recent article
@@ -711,8 +712,17 @@ def run_scale(sizes: list[int], seed: int) -> list[dict[str, float]]:
                 t2 = time.process_time()
                 timings["signature"] += t1 - t0
                 timings["place"] += t2 - t1
+                window += t2 - t0
                 if i >= tail_from:
                     tail += t2 - t0
+                if (i + 1) % checkpoint == 0:  # progress: the cost of the last stretch
+                    print(json.dumps({"indexed": i + 1,
+                                      "articles_per_cpu_s_recent": checkpoint / window,
+                                      "rss_growth_mib": rss_mib() - before,
+                                      "disk_mib": sum(f.stat().st_size for f in
+                                                      Path(tmp).iterdir()) / 2**20}),
+                          flush=True)
+                    window = 0.0
             wall = time.perf_counter() - wall
             index.close()
             total = timings["signature"] + timings["place"]
