@@ -14,8 +14,9 @@ import newsbot.settings
 from newsbot.attribution import attribute
 from newsbot.attribution.agencies import Agencies
 from newsbot.cleaning import clean_article
+from newsbot.encoding import decode_html
 from newsbot.exporters import article_record, dumps_line
-from newsbot.extraction import decode_html, extract_article
+from newsbot.extraction import extract_article
 from newsbot.outlets import load_outlets, outlet_for
 from newsbot.pipelines.attribute import agency_config
 

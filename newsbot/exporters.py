@@ -47,6 +47,15 @@ class JsonLinesExporter(BaseItemExporter):
         self.file.write(dumps_line(article_record(item)).encode("utf-8") + b"\n")
 
 
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_+-]{0,63}$")
+
+
 def uri_params(params: dict[str, Any], spider: Any) -> dict[str, Any]:
-    """Feed URI parameters: ``%(outlet)s`` is the spider's validated slug, never a raw argument."""
+    """Feed URI parameters: ``%(outlet)s`` is the spider's validated slug, never a raw argument.
+
+    Checked again here, where it becomes part of a path: a slug that could leave the output
+    folder (``..``, ``/``, NUL, a newline) stops the feed instead.
+    """
+    if not SLUG.match(spider.slug):
+        raise ValueError(f"unsafe output folder name {spider.slug[:80]!r}")
     return {**params, "outlet": spider.slug}

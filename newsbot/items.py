@@ -28,12 +28,20 @@ class Article(scrapy.Item):
         doc="First publication time, UTC ISO 8601 (`2026-11-20T13:15:00Z`); a date without a "
             "time zone is kept without the `Z`. Never filled from a modified date.")
     datePublishedRaw = scrapy.Field(doc="`datePublished` exactly as the page gave it.")
+    datePublishedSource = scrapy.Field(
+        doc="Where `datePublished` came from: `json-ld`, `meta:<name>` (e.g. "
+            "`meta:article:published_time`), `html:itemprop`, `html:time`, `sitemap or feed`, "
+            "or `page text` (a date without a time read from the visible page by htmldate).")
     dateModified = scrapy.Field(doc="Last modification time, UTC ISO 8601, when the page gives one.")
     dateModifiedRaw = scrapy.Field(doc="`dateModified` exactly as the page gave it.")
+    dateModifiedSource = scrapy.Field(
+        doc="Where `dateModified` came from: `json-ld`, `meta:<name>` or `html:itemprop`.")
     authors = scrapy.Field(
         doc='List of `{"name": ..., "type": "Person"|"Organization"}`; organisations such as '
             '"Associated Press" count as authors.')
-    inLanguage = scrapy.Field(doc="Language of the article as a BCP 47 tag (`en`, `tr`, `pt-BR`).")
+    inLanguage = scrapy.Field(
+        doc="Language of the article as a BCP 47 tag (`en`, `tr`, `pt-BR`): the page's "
+            "declaration, unless the article text contradicts it, else detected from the text.")
     mainImage = scrapy.Field(doc='Lead image: `{"url", "caption", "credit"}`.')
     images = scrapy.Field(
         doc='Images of the article, each `{"url", "caption", "credit"}`; captions and photo '

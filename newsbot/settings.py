@@ -38,13 +38,53 @@ MEMUSAGE_WARNING_MB = 2048
 # Scrapy creates CONCURRENT_ITEMS tasks per response (scrapy#5182); one article per page needs few.
 CONCURRENT_ITEMS = 8
 
+# --- Hosts, robots.txt, traps (see RELIABILITY.md) ----------------------------------------
+# Per-host health (newsbot/middlewares/hosts.py): Retry-After honoured; without it, exponential
+# back-off with jitter from BASE seconds, capped at MAX; a host asking for more than
+# MAX_RETRY_AFTER seconds, or refusing PAUSE_AFTER times in a row (429, 5xx, bot challenges,
+# connection failures; 0: never), is paused for the rest of the crawl, its requests kept.
+NEWSBOT_HOSTS_BACKOFF_BASE = 2.0
+NEWSBOT_HOSTS_BACKOFF_MAX = 120.0
+NEWSBOT_HOSTS_MAX_RETRY_AFTER = 600.0
+NEWSBOT_HOSTS_PAUSE_AFTER = 10
+# Requests to paused hosts are written here, one file per crawl slug, for the next crawl.
+NEWSBOT_DEFERRED_DIR = "data/state/deferred"
+# robots.txt Crawl-delay is honoured up to this many seconds; a host asking for more is skipped.
+NEWSBOT_ROBOTSTXT_MAX_CRAWL_DELAY = 30.0
+# Spider traps: a run of path segments repeated more than MAX_REPEATS times back to back (or a
+# query parameter repeated), more than MAX_SEGMENTS segments, or more than
+# MAX_REQUESTS_PER_HOST requests to one host in a crawl (0: no budget) are not followed.
+NEWSBOT_TRAPS_MAX_REPEATS = 2
+NEWSBOT_TRAPS_MAX_SEGMENTS = 20
+NEWSBOT_TRAPS_MAX_REQUESTS_PER_HOST = 20000
+# Wall-clock seconds extraction may spend on one page before the page is dropped (0: no limit).
+NEWSBOT_EXTRACT_TIME_BUDGET = 5.0
+
 # --- Safety -----------------------------------------------------------------------------------
-# Requests to loopback, private, link-local and metadata addresses are refused unless True.
+# Requests to loopback, private, link-local and metadata addresses are refused unless allowed:
+# True allows them all, a list of networks ("127.0.0.0/8,10.1.0.0/16") allows just those.
 NEWSBOT_ALLOW_PRIVATE_NETWORKS = False
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+DOWNLOAD_VERIFY_CERTIFICATES = True
+# No control surfaces: Scrapy's telnet console and its remote-control HTTP server (code execution
+# on localhost, on by default since Scrapy 2.19) stay off.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {
+    "newsbot.middlewares.failures.DownloadFailureMiddleware": 50,
     "newsbot.middlewares.network.PublicNetworkMiddleware": 60,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newsbot.middlewares.robots.RobotsTxtMiddleware": 100,
+    "newsbot.middlewares.hosts.HostHealthMiddleware": 570,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "newsbot.middlewares.compression.HttpCompressionMiddleware": 590,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newsbot.middlewares.redirects.MetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "newsbot.middlewares.redirects.RedirectMiddleware": 600,
+}
+SPIDER_MIDDLEWARES = {
+    "newsbot.middlewares.traps.TrapGuardMiddleware": 900,
 }
 
 # --- Discovery --------------------------------------------------------------------------------
@@ -54,8 +94,11 @@ NEWSBOT_OUTLETS_FILE = None
 NEWSBOT_FOLLOW_DEPTH = 1
 # At most this many article links are taken from one front page.
 NEWSBOT_FOLLOW_MAX_LINKS = 200
-# Sitemap indexes are followed this many levels deep.
+# Sitemap indexes are followed this many levels deep, at most MAX_CHILDREN sitemaps of one index
+# (the most recent first); a sitemap may be MAX_BYTES long (50 MB by the protocol), inflated.
 NEWSBOT_SITEMAP_MAX_DEPTH = 3
+NEWSBOT_SITEMAP_MAX_CHILDREN = 1000
+NEWSBOT_SITEMAP_MAX_BYTES = 50 * 1024 * 1024
 # In a crawl of several outlets, wire agencies are crawled first, so reprints meet originals.
 NEWSBOT_AGENCIES_FIRST = True
 
@@ -68,6 +111,8 @@ ITEM_PIPELINES = {
 }
 # Pages whose clean body is shorter than this are not articles (section fronts, walls, 404s).
 NEWSBOT_VALIDATE_MIN_BODY_CHARS = 200
+# Longer clean bodies are not news articles (books, dumps, generated pages).
+NEWSBOT_VALIDATE_MAX_BODY_CHARS = 500_000
 NEWSBOT_DEDUP_ENABLED = True
 # "mark": keep cross-outlet copies with duplicateOf/storyId; "drop": drop them (still counted).
 NEWSBOT_DEDUP_MODE = "mark"
@@ -121,6 +166,7 @@ NEWSBOT_PROGRESS_INTERVAL = 30.0
 EXTENSIONS = {
     "scrapy.extensions.logstats.LogStats": None,  # replaced by the progress line below
     "newsbot.extensions.summary.CrawlSummary": 500,
+    "newsbot.extensions.deferred.DeferredRequests": 510,
 }
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -14,20 +14,25 @@ from typing import Any
 
 from newsbot.cleaning.patterns import (
     BOILERPLATE,
+    BRACKETED,
+    BYLINE_WORDS,
     CAPTION_CREDIT,
     CAPTION_PREFIX,
     CAPTION_TRAILING_CREDIT,
     DATELINE,
     MAX_BOILERPLATE_WORDS,
+    MAX_BYLINE_WORDS,
     MAX_CAPTION_WORDS,
     TRAILER,
     TRAILER_ZONE,
 )
+from newsbot.cleaning.plain import plain_fields
 from newsbot.dedup.fingerprints import body_hash
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_TRAILING_PROMPT = re.compile(r"\s*(?:\.\.\.|…|!+|:)$")
 
 
 def normalise_text(text: str) -> str:
@@ -50,7 +55,22 @@ def split_credit(caption: str) -> tuple[str, str | None]:
 
 
 def is_boilerplate(paragraph: str) -> bool:
-    return len(paragraph.split()) <= MAX_BOILERPLATE_WORDS and bool(BOILERPLATE.match(paragraph))
+    if len(paragraph.split()) > MAX_BOILERPLATE_WORDS:
+        return False
+    inner = m.group(1).strip() if (m := BRACKETED.match(paragraph)) else paragraph
+    trimmed = _TRAILING_PROMPT.sub("", inner)  # "Tell us what you think..." / "Share it!"
+    return any(BOILERPLATE.match(text) for text in {paragraph, inner, trimmed})
+
+
+def is_byline(paragraph: str, authors: list[dict]) -> bool:
+    """A line that only names the article's authors ("Von Ida Wren", "By A and B"): the byline,
+    which extractors leave in the text and ``authors`` already holds."""
+    if not authors or len(paragraph.split()) > MAX_BYLINE_WORDS or TRAILER.match(paragraph):
+        return False  # "Reuters" at the end is a trailer, recorded as such
+    rest = paragraph.casefold()
+    for author in authors:
+        rest = rest.replace(author["name"].casefold(), " ")
+    return rest != paragraph.casefold() and not BYLINE_WORDS.sub("", rest).strip()
 
 
 def _is_caption(paragraph: str, known: dict[str, dict]) -> bool:
@@ -99,7 +119,7 @@ def _take_trailers(paragraphs: list[str]) -> tuple[list[str], list[str]]:
 
 def clean_article(article: dict[str, Any]) -> dict[str, Any]:
     """A cleaned copy of ``article``: see the module docstring for what changes."""
-    article = {**article}
+    article = plain_fields(article)
     for field in ("headline", "description"):
         if article.get(field):
             article[field] = normalise_text(article[field])
@@ -109,12 +129,13 @@ def clean_article(article: dict[str, Any]) -> dict[str, Any]:
             full = " ".join(filter(None, [image["caption"], image.get("credit")]))
             known[_key(full)] = known[_key(image["caption"])] = image
     headline_key = _key(article.get("headline") or "")
+    authors = article.get("authors") or []
 
     kept: list[str] = []
     trailers: list[str] = []
     for index, raw in enumerate((article.get("articleBody") or "").split("\n")):
         paragraph = normalise_text(raw)
-        if not paragraph or is_boilerplate(paragraph):
+        if not paragraph or is_boilerplate(paragraph) or is_byline(paragraph, authors):
             continue
         if index < 3 and not kept and _key(paragraph) == headline_key:
             continue  # the headline repeated at the top of the text

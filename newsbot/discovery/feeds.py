@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from parsel import Selector
 
 from newsbot.discovery import Entry
-from newsbot.discovery.xml import XmlRejected, child_text, children, local, parse_xml
+from newsbot.discovery.xml import (
+    XmlRejected,
+    absolute,
+    child_text,
+    children,
+    local,
+    parse_xml,
+)
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 
 
-def parse_feed(body: bytes, base_url: str, max_entries: int = 10_000) -> list[Entry]:
+@dataclass(frozen=True)
+class Feed:
+    entries: list[Entry] = field(default_factory=list)
+    skipped: int = 0
+    """Items without a usable http(s) link."""
+    problem: str | None = None
+    """First error the parser recovered from, when the document was not well-formed."""
+
+
+def parse_feed(body: bytes, base_url: str, max_entries: int = 10_000) -> Feed:
     """Entries of an RSS or Atom feed; raises :class:`XmlRejected` for anything else."""
-    root = parse_xml(body)
+    root, problem = parse_xml(body)
     kind = local(root)
     if kind == "rss":
         channel = next(children(root, "channel"), root)
@@ -26,12 +43,14 @@ def parse_feed(body: bytes, base_url: str, max_entries: int = 10_000) -> list[En
     else:
         raise XmlRejected(f"root element is <{kind or '?'}>, not an RSS or Atom feed")
     entries = []
+    skipped = 0
     for item in items:
         if len(entries) >= max_entries:
             break
         link = _link(item)
-        url = urljoin(base_url, link) if link else None
+        url = absolute(link, base_url) if link else None
         if not url or not url.startswith(("http://", "https://")):
+            skipped += 1
             continue
         entries.append(Entry(
             loc=url,
@@ -40,7 +59,7 @@ def parse_feed(body: bytes, base_url: str, max_entries: int = 10_000) -> list[En
                        or child_text(item, "date") or child_text(item, "issued")),
             title=child_text(item, "title"),
         ))
-    return entries
+    return Feed(entries, skipped, problem)
 
 
 def _link(item) -> str | None:

@@ -29,6 +29,8 @@ def summarise(stats: dict[str, Any]) -> dict[str, Any]:
         "duplicates": by_kind("newsbot/dedup/"),
         "dropped": by_kind("newsbot/dropped/"),
         "blocked": stats.get("newsbot/ssrf_blocked", 0),
+        "paused": stats.get("newsbot/hosts/paused", 0),
+        "deferred": stats.get("newsbot/deferred", 0),
         "errors": (stats.get("log_count/ERROR", 0)),
         "download_errors": total("downloader/exception_type_count/"),
         "http_errors": by_kind("downloader/response_status_count/4")
@@ -51,6 +53,7 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"{detail({'HTTP ' + k: v for k, v in summary['http_errors'].items()})}",
         f"  errors logged:      {summary['errors']}",
         f"  blocked requests:   {summary['blocked']}",
+        f"  hosts paused:       {summary['paused']} (requests deferred: {summary['deferred']})",
         f"  finished because:   {summary['finish_reason']}",
     ])
 

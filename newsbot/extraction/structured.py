@@ -7,6 +7,7 @@ news analysis needs most: trafilatura, for one, discards Organization authors su
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -29,8 +30,12 @@ def _types(node: dict) -> set[str]:
     return {str(v).rsplit("/", 1)[-1].lower() for v in values if v}
 
 
+_WRAPPERS = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
+
+
 def _load_json(text: str) -> Any:
-    text = text.strip().removeprefix("<!--").removesuffix("-->").strip().rstrip(";")
+    """JSON-LD as pages write it: wrapped in ``<!-- -->`` or ``//<![CDATA[``, trailing commas."""
+    text = _WRAPPERS.sub("", text.strip()).strip().rstrip(";")
     for candidate in (text, _TRAILING_COMMA.sub(r"\1", text)):
         try:
             return json.loads(candidate, strict=False)
@@ -61,13 +66,32 @@ def json_ld_nodes(tree: lxml_html.HtmlElement) -> list[dict]:
     return nodes
 
 
+def _nested_in(node: dict) -> set[int]:
+    """Identities of the dicts inside ``node`` (the updates of a live blog, its parts)."""
+    return {id(d) for value in node.values() if isinstance(value, dict | list)
+            for d in _walk(value)}
+
+
 def article_node(nodes: list[dict]) -> dict | None:
-    """The node describing the article: the article-typed node with the most content."""
+    """The node describing the article: the article-typed node with the most content, among
+    those not nested in another one (a live blog's ``liveBlogUpdate`` posts are parts of it)."""
     candidates = [n for n in nodes if _types(n) & ARTICLE_TYPES]
     if not candidates:
         return None
+    inner = set().union(*(_nested_in(n) for n in candidates))
+    candidates = [n for n in candidates if id(n) not in inner] or candidates
     return max(candidates, key=lambda n: (bool(n.get("headline")), len(str(n.get("articleBody", ""))),
                                           len(n)))
+
+
+def resolve_ids(value: Any, nodes: list[dict]) -> Any:
+    """``{"@id": ...}`` references replaced by the node they point to (Yoast-style ``@graph``
+    pages give the author only as a reference to a ``Person`` elsewhere in the graph)."""
+    if isinstance(value, list):
+        return [resolve_ids(v, nodes) for v in value]
+    if isinstance(value, dict) and "@id" in value and not value.get("name"):
+        return next((n for n in nodes if n.get("@id") == value["@id"] and n.get("name")), value)
+    return value
 
 
 def page_type(node: dict) -> str | None:
@@ -84,14 +108,19 @@ def meta_tags(tree: lxml_html.HtmlElement) -> dict[str, list[str]]:
         key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
         value = el.get("content")
         if key and value and value.strip():
-            meta.setdefault(key.strip().lower(), []).append(value.strip())
+            meta.setdefault(key.strip().lower(), []).append(unescape(value).strip())
     return meta
+
+
+def unescape(text: str) -> str:
+    """Character references left in by CMSs that escape twice (``&quot;``, ``&#8217;``)."""
+    return html.unescape(text) if "&" in text else text
 
 
 def text_of(value: Any) -> str | None:
     """A plain string from a JSON-LD value that may be a string, a list or a ``{"name"}``."""
     if isinstance(value, str):
-        return value.strip() or None
+        return unescape(value).strip() or None
     if isinstance(value, list):
         return next((t for t in map(text_of, value) if t), None)
     if isinstance(value, dict):

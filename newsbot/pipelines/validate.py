@@ -17,7 +17,8 @@ NOT_ARTICLE_TYPES = frozenset({"website", "webpage", "collectionpage", "searchre
                                "profilepage", "video.other", "video", "product", "profile"})
 
 
-def problem(article: dict[str, Any], min_body_chars: int) -> str | None:
+def problem(article: dict[str, Any], min_body_chars: int,
+            max_body_chars: int = 0) -> str | None:
     """Why ``article`` is not an article (a short reason usable as a stat key), or None."""
     if not article.get("url"):
         return "no_url"
@@ -26,6 +27,8 @@ def problem(article: dict[str, Any], min_body_chars: int) -> str | None:
     body = article.get("articleBody") or ""
     if len(body) < min_body_chars:
         return "short_body"
+    if max_body_chars and len(body) > max_body_chars:
+        return "long_body"  # a book, a dump or a generated page, not a news article
     page_type = (article.get("pageType") or "").lower()
     if page_type in NOT_ARTICLE_TYPES and not article.get("datePublished"):
         return "not_an_article"
@@ -38,6 +41,7 @@ class ValidatePipeline:
     def __init__(self, crawler: Crawler):
         self.stats = crawler.stats
         self.min_body_chars = crawler.settings.getint("NEWSBOT_VALIDATE_MIN_BODY_CHARS")
+        self.max_body_chars = crawler.settings.getint("NEWSBOT_VALIDATE_MAX_BODY_CHARS")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
@@ -45,7 +49,7 @@ class ValidatePipeline:
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
-        reason = problem(adapter.asdict(), self.min_body_chars)
+        reason = problem(adapter.asdict(), self.min_body_chars, self.max_body_chars)
         if reason:
             self.stats.inc_value(f"newsbot/dropped/{reason}")
             raise DropItem(f"not an article ({reason}): {adapter.get('url')}", log_level="INFO")

@@ -8,12 +8,16 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.http import Response, TextResponse
+from scrapy import Request, signals
+from scrapy.exceptions import StopDownload
+from scrapy.http import Headers, Response, TextResponse
 
+from newsbot.encoding import MOJIBAKE_MARKS, decode_html, mojibake_marks
 from newsbot.extraction import extract_article
-from newsbot.extraction.dates import normalise_date
+from newsbot.extraction.dates import PAGE_TEXT, normalise_date
 from newsbot.items import Article
 from newsbot.outlets import Outlet, load_outlets, outlet_for
+from newsbot.timebudget import OverBudget, time_budget
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -55,11 +59,24 @@ class NewsbotSpider(scrapy.Spider):
 
     slug: str = "adhoc"
     """Folder name of this crawl's output (``%(outlet)s`` in FEEDS), validated."""
+    resumes_deferred: bool = False
+    """Whether requests deferred by an earlier crawl with the same slug are made again."""
+
+    def __init__(self, **kwargs: Any):
+        # Scrapy turns every -a argument into a spider attribute: an unknown one could replace
+        # ``slug`` (an output path) or anything else, so only scrapyd's own ``_job`` and the
+        # like pass.
+        unknown = sorted(k for k in kwargs if not k.startswith("_"))
+        if unknown:
+            raise SpiderArgumentError(f"unknown argument -a {unknown[0][:40]}=...")
+        super().__init__(**kwargs)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.known_outlets = load_outlets(crawler.settings.get("NEWSBOT_OUTLETS_FILE"))
+        spider.extract_budget = crawler.settings.getfloat("NEWSBOT_EXTRACT_TIME_BUDGET")
+        crawler.signals.connect(spider.headers_received, signal=signals.headers_received)
         spider.setup()
         return spider
 
@@ -69,24 +86,42 @@ class NewsbotSpider(scrapy.Spider):
     def outlet_for(self, url: str) -> Outlet | None:
         return outlet_for(url, self.known_outlets)
 
+    def headers_received(self, headers: Headers, body_length: int, request: Request,
+                         spider: scrapy.Spider) -> None:
+        """Stop downloading an article URL that turns out to be a PDF, a video, a binary ..."""
+        if request.callback == self.parse_article and not is_page_type(
+                headers.get(b"Content-Type", b"").decode("latin-1")):
+            raise StopDownload(fail=False)  # parse_article gets the headers and drops it
+
     def parse_article(self, response: Response):
         """Extract the article on ``response``; clean, validate and dedupe are pipelines."""
-        if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("newsbot/dropped/not_text")
-            self.logger.info("Not an HTML page (%s): %s",
-                             response.headers.get("Content-Type", b"?").decode("latin-1"),
-                             response.url)
+        if "dataloss" in response.flags:  # only with DOWNLOAD_FAIL_ON_DATALOSS = False
+            self.drop(response, "truncated", "the response body is incomplete")
+            return
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        if not isinstance(response, TextResponse) or not is_page_type(content_type):
+            self.drop(response, "not_text", f"not an HTML page ({content_type or '?'})")
             return
         try:
-            data = extract_article(response.url, response.text)
+            with time_budget(self.extract_budget):
+                data = extract_article(response.url, decode_html(response.body, content_type))
+        except OverBudget:
+            self.drop(response, "extract_timeout", f"extraction took longer than "
+                      f"{self.extract_budget:g} s (NEWSBOT_EXTRACT_TIME_BUDGET)")
+            return
         except Exception:
             self.crawler.stats.inc_value("newsbot/extract_errors")
             self.logger.exception("Extraction failed on %s", response.url)
             return
+        if mojibake_marks(f"{data.get('headline')} {data.get('articleBody')}") >= MOJIBAKE_MARKS:
+            self.crawler.stats.inc_value("newsbot/encoding/suspect")
+            self.logger.warning("Text of %s looks wrongly decoded (mojibake or U+FFFD); "
+                                "exported as it is", response.url)
         entry = response.meta.get("entry") or {}
-        if not data.get("datePublished") and entry.get("published"):
-            data["datePublished"] = normalise_date(entry["published"])
-            data["datePublishedRaw"] = entry["published"]
+        if data.get("datePublishedSource") in (None, PAGE_TEXT) and entry.get("published") \
+                and (published := normalise_date(entry["published"])):
+            data.update(datePublished=published, datePublishedRaw=entry["published"],
+                        datePublishedSource="sitemap or feed")
         if not data.get("headline") and entry.get("title"):
             data["headline"] = entry["title"]
         outlet = self.known_outlets.get(response.meta.get("outlet", "")) \
@@ -94,3 +129,15 @@ class NewsbotSpider(scrapy.Spider):
         data["publisher"] = outlet.title if outlet else urlsplit(response.url).hostname
         data["crawledAt"] = datetime.now(UTC).replace(microsecond=0).isoformat()[:-6] + "Z"
         yield Article(**{k: v for k, v in data.items() if v is not None})
+
+    def drop(self, response: Response, reason: str, why: str) -> None:
+        """A page that yields no article, counted like the validate stage's drops."""
+        self.crawler.stats.inc_value(f"newsbot/dropped/{reason}")
+        self.logger.info("Dropped (%s): %s: %s", reason, why, response.url)
+
+
+def is_page_type(content_type: str) -> bool:
+    """Whether a Content-Type can hold an article page (absent counts: the body will tell)."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return not media or media.startswith("text/") or media in (
+        "application/xhtml+xml", "application/xml")

@@ -17,7 +17,7 @@ from scrapy.http import Response, TextResponse
 
 from newsbot.discovery import Entry
 from newsbot.discovery.feeds import feeds_from_html, parse_feed
-from newsbot.discovery.links import classify_links
+from newsbot.discovery.links import MAX_OUTLINKS, anchor_hrefs, classify_links
 from newsbot.discovery.sitemaps import parse_sitemap, sitemaps_from_robots
 from newsbot.discovery.xml import XmlRejected, inflate
 from newsbot.extraction.dates import normalise_date
@@ -32,8 +32,13 @@ from newsbot.spiders.base import (
 from newsbot.urls import clean_url
 
 
+HEAD_LIMIT = 512 * 1024
+"""Characters of a front page searched for the ``<head>``'s feed links, at most."""
+
+
 class NewsSpider(NewsbotSpider):
     name = "news"
+    resumes_deferred = True
 
     def __init__(self, outlet: str | None = None, home: str | None = None,
                  since: str | None = None, limit: str | None = None, **kwargs):
@@ -55,7 +60,12 @@ class NewsSpider(NewsbotSpider):
         self.follow_depth = settings.getint("NEWSBOT_FOLLOW_DEPTH")
         self.follow_max = settings.getint("NEWSBOT_FOLLOW_MAX_LINKS")
         self.sitemap_depth = settings.getint("NEWSBOT_SITEMAP_MAX_DEPTH")
+        self.sitemap_children = settings.getint("NEWSBOT_SITEMAP_MAX_CHILDREN")
         self.max_xml_size = settings.getint("DOWNLOAD_MAXSIZE")
+        # Sitemaps may be 50 MB by their protocol, more than a page; the same cap applies to
+        # them inflated, whether gzip'd by HTTP or as a .xml.gz file.
+        self.max_sitemap_size = settings.getint("NEWSBOT_SITEMAP_MAX_BYTES")
+        self._depth_noted: set[str] = set()
         if self.home:
             self.outlets = [Outlet(name=host_slug(self.home), title=host_slug(self.home),
                                    home=self.home)]
@@ -98,7 +108,7 @@ class NewsSpider(NewsbotSpider):
     def discovery_requests(self, outlet: Outlet):
         meta = {"outlet": outlet.name}
         for url in outlet.sitemaps:
-            yield Request(url, self.parse_sitemap, meta={**meta, "sitemap_depth": 0})
+            yield self.sitemap_request(url, outlet, 0)
         for url in outlet.feeds:
             yield Request(url, self.parse_feed, meta=meta)
         if not (outlet.sitemaps or outlet.feeds):  # undeclared: discover like a search engine
@@ -114,16 +124,16 @@ class NewsSpider(NewsbotSpider):
             urls = [outlet.home.rstrip("/") + "/sitemap.xml"]
         self.logger.info("robots.txt of %s announces %d sitemap(s)", outlet.name, len(urls))
         for url in urls:
-            yield Request(url, self.parse_sitemap,
-                          meta={"outlet": outlet.name, "sitemap_depth": 0})
+            yield self.sitemap_request(url, outlet, 0)
 
     def parse_sitemap(self, response: Response):
         outlet = self.outlet_of(response)
         try:
-            sitemap = parse_sitemap(inflate(response.body, self.max_xml_size), response.url)
+            sitemap = parse_sitemap(inflate(response.body, self.max_sitemap_size), response.url)
         except XmlRejected as why:
             self.reject_xml(response, "sitemap", why)
             return
+        self.note_problem(response, "sitemap", sitemap.problem)
         if sitemap.truncated:
             self.logger.warning("Sitemap %s has more than %d entries; the rest were ignored",
                                 response.url, len(sitemap.entries))
@@ -135,21 +145,28 @@ class NewsSpider(NewsbotSpider):
                 self.logger.warning("Sitemap index %s is %d levels deep; not following it "
                                     "(NEWSBOT_SITEMAP_MAX_DEPTH)", response.url, depth)
                 return
-            for entry in sitemap.entries:
-                if self.recent(entry.lastmod):
-                    yield Request(entry.loc, self.parse_sitemap,
-                                  meta={"outlet": outlet.name, "sitemap_depth": depth + 1})
+            children = [e for e in sitemap.entries if self.recent(e.lastmod)]
+            if len(children) > self.sitemap_children:
+                self.logger.warning("Sitemap index %s lists %d sitemaps; following the %d most "
+                                    "recent (NEWSBOT_SITEMAP_MAX_CHILDREN)", response.url,
+                                    len(children), self.sitemap_children)
+                children.sort(key=lambda e: normalise_date(e.lastmod) or "", reverse=True)
+            for entry in children[: self.sitemap_children]:
+                yield self.sitemap_request(entry.loc, outlet, depth + 1)
             return
         yield from self.article_requests(outlet, sitemap.entries)
 
     def parse_feed(self, response: Response):
         outlet = self.outlet_of(response)
         try:
-            entries = parse_feed(inflate(response.body, self.max_xml_size), response.url)
+            feed = parse_feed(inflate(response.body, self.max_xml_size), response.url)
         except XmlRejected as why:
             self.reject_xml(response, "feed", why)
             return
-        yield from self.article_requests(outlet, entries)
+        self.note_problem(response, "feed", feed.problem)
+        if feed.skipped:
+            self.crawler.stats.inc_value("newsbot/feed/invalid_entries", feed.skipped)
+        yield from self.article_requests(outlet, feed.entries)
 
     def parse_front(self, response: Response):
         """A home page or section front: feeds it announces, article links, deeper fronts."""
@@ -157,18 +174,40 @@ class NewsSpider(NewsbotSpider):
             return
         outlet = self.outlet_of(response)
         if not outlet.feeds and response.meta.get("front_depth") == 0:
-            for url in feeds_from_html(response.text, response.url):
+            # Feeds are announced in the <head>: no need to build the tree of a whole page.
+            end = response.text.find("</head>", 0, HEAD_LIMIT)
+            head = response.text[: end + len("</head>") if end >= 0 else HEAD_LIMIT]
+            for url in feeds_from_html(head, response.url):
                 yield Request(url, self.parse_feed, meta={"outlet": outlet.name})
-        articles, sections = classify_links(
-            response.url, response.css("a::attr(href)").getall(), outlet)
+        hrefs = anchor_hrefs(response.body, response.encoding)
+        if len(hrefs) > MAX_OUTLINKS:
+            self.crawler.stats.inc_value("newsbot/traps/max_outlinks")
+            self.logger.warning("%s has more than %d links; looking at the first %d only "
+                                "(MAX_OUTLINKS)", response.url, MAX_OUTLINKS, MAX_OUTLINKS)
+        articles, sections = classify_links(response.url, hrefs[:MAX_OUTLINKS], outlet)
+        for kind, links in (("article", articles), ("section", sections)):
+            if len(links) > self.follow_max:
+                self.crawler.stats.inc_value("newsbot/traps/max_links")
+                self.logger.warning("%s has %d %s links; following the first %d "
+                                    "(NEWSBOT_FOLLOW_MAX_LINKS)", response.url, len(links),
+                                    kind, self.follow_max)
         yield from self.article_requests(outlet, [Entry(u) for u in articles[: self.follow_max]])
         depth = response.meta.get("front_depth", 0)
         if depth < self.follow_depth:
             for url in sections[: self.follow_max]:
                 yield Request(url, self.parse_front,
                               meta={"outlet": outlet.name, "front_depth": depth + 1})
+        elif sections and outlet.name not in self._depth_noted:
+            self._depth_noted.add(outlet.name)
+            self.logger.info("Not following section links of %s deeper than %d level(s) "
+                             "(NEWSBOT_FOLLOW_DEPTH)", outlet.name, self.follow_depth)
 
     # --- helpers ----------------------------------------------------------------------------
+    def sitemap_request(self, url: str, outlet: Outlet, depth: int) -> Request:
+        return Request(url, self.parse_sitemap, meta={
+            "outlet": outlet.name, "sitemap_depth": depth,
+            "download_maxsize": self.max_sitemap_size})
+
     def article_requests(self, outlet: Outlet, entries: list[Entry]):
         """Requests for new article entries, within ``since`` and ``limit``."""
         scheduled = self._scheduled.setdefault(outlet.name, set())
@@ -203,3 +242,10 @@ class NewsSpider(NewsbotSpider):
     def reject_xml(self, response: Response, kind: str, why: Exception) -> None:
         self.crawler.stats.inc_value("newsbot/xml/rejected")
         self.logger.warning("Ignoring invalid %s %s: %s", kind, response.url, why)
+
+    def note_problem(self, response: Response, kind: str, problem: str | None) -> None:
+        """A document that parsed only with recovery: its readable entries are still used."""
+        if problem:
+            self.crawler.stats.inc_value("newsbot/xml/recovered")
+            self.logger.warning("Malformed %s %s (%s); using the entries that could be read",
+                                kind, response.url, problem)

@@ -16,7 +16,7 @@ ATOM = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>Out</title>
 
 
 def test_rss_items():
-    entries = parse_feed(RSS, "https://w.test/rss.xml")
+    entries = parse_feed(RSS, "https://w.test/rss.xml").entries
     assert [(e.loc, e.title, e.published) for e in entries] == [
         ("https://w.test/one", "One", "Fri, 20 Nov 2026 13:15:00 GMT"),
         ("https://w.test/two", "Two", "2026-11-21"),
@@ -24,7 +24,7 @@ def test_rss_items():
 
 
 def test_atom_entries():
-    (entry,) = parse_feed(ATOM, "https://w.test/atom.xml")
+    (entry,) = parse_feed(ATOM, "https://w.test/atom.xml").entries
     assert (entry.loc, entry.published, entry.lastmod) == (
         "https://w.test/three", "2026-11-22T08:00:00Z", "2026-11-22T09:00:00Z")
 

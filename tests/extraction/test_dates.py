@@ -1,5 +1,8 @@
+import json
+
 import pytest
 
+from newsbot.extraction import extract_article
 from newsbot.extraction.dates import normalise_date
 
 
@@ -21,3 +24,62 @@ def test_dates_are_normalised_to_utc(raw, expected):
                                  "9999-01-01"])
 def test_unusable_dates_give_none(raw):
     assert normalise_date(raw) is None
+
+
+def dates_of(head: str = "", body: str = "") -> dict:
+    html = (f"<html><head>{head}</head><body><article><h1>Ferry service resumes</h1>{body}"
+            "<p>The ferry sailed again on Tuesday.</p></article></body></html>")
+    article = extract_article("https://x.test/a", html)
+    return {k: v for k, v in article.items() if k.startswith("date")}
+
+
+def ld(data: dict, wrap: str = "{}") -> str:
+    return f'<script type="application/ld+json">{wrap.format(json.dumps(data))}</script>'
+
+
+def test_each_date_records_its_source():
+    dates = dates_of(ld({"@type": "NewsArticle", "datePublished": "2026-03-02T07:45:00+01:00"})
+                     + '<meta property="article:modified_time" content="2026-03-02T10:00:00Z">')
+    assert dates == {
+        "datePublished": "2026-03-02T06:45:00Z", "datePublishedRaw": "2026-03-02T07:45:00+01:00",
+        "datePublishedSource": "json-ld",
+        "dateModified": "2026-03-02T10:00:00Z", "dateModifiedRaw": "2026-03-02T10:00:00Z",
+        "dateModifiedSource": "meta:article:modified_time"}
+
+
+def test_json_ld_wrapped_in_cdata_is_read():
+    dates = dates_of(ld({"@type": "NewsArticle", "datePublished": "2026-03-02T12:00:00+02:00"},
+                        "//<![CDATA[\n{}\n//]]>"))
+    assert dates["datePublished"] == "2026-03-02T10:00:00Z"
+
+
+def test_a_live_blog_is_dated_by_itself_not_by_its_updates():
+    update = {"@type": "BlogPosting", "headline": "Police close the bridge",
+              "articleBody": "A long update. " * 40, "datePublished": "2026-03-03T19:35:00Z"}
+    dates = dates_of(ld({"@type": "LiveBlogPosting", "headline": "Storm live",
+                         "datePublished": "2026-03-02T13:23:00Z", "liveBlogUpdate": [update]}))
+    assert dates["datePublished"] == "2026-03-02T13:23:00Z"
+
+
+def test_an_unparsable_value_gives_way_to_the_next_source():
+    dates = dates_of(ld({"@type": "NewsArticle", "datePublished": "gestern"})
+                     + '<meta property="article:published_time" content="2026-03-02T08:00:00Z">')
+    assert dates["datePublishedSource"] == "meta:article:published_time"
+
+
+def test_microdata_dates_in_content_attributes():
+    dates = dates_of(body='<div itemprop="datePublished" content="2026-03-02T13:23:00Z">'
+                          "2 March</div>")
+    assert (dates["datePublished"], dates["datePublishedSource"]) == (
+        "2026-03-02T13:23:00Z", "html:itemprop")
+
+
+def test_a_date_only_in_the_page_text_is_read_without_inventing_a_time():
+    dates = dates_of(body='<div class="meta_date">erstellt: 01. April 2026, 15:25</div>')
+    assert (dates["datePublished"], dates["datePublishedSource"]) == ("2026-04-01", "page text")
+
+
+def test_a_page_text_date_on_the_day_of_the_stated_update_is_not_taken_as_published():
+    dates = dates_of('<meta property="article:modified_time" content="2026-04-01T15:25:00Z">',
+                     '<div class="meta_date">Updated 01. April 2026, 15:25</div>')
+    assert "datePublished" not in dates

@@ -1,5 +1,6 @@
 from newsbot.cleaning import clean_article
-from newsbot.extraction import decode_html, extract_article
+from newsbot.encoding import decode_html
+from newsbot.extraction import extract_article
 from support import PAGES
 
 
@@ -90,3 +91,30 @@ def test_seed_shaped_reprint_is_clean_after_extract_and_clean():
     assert article["mainImage"]["caption"] == "Water pours over the broken section of the Norrhamn barrier on Friday."
     assert article["mainImage"]["credit"] == "Photo/Reuters"
     assert article["datePublished"] == "2026-02-14T06:30:00Z"
+
+
+LONG = ("The harbour board met for six hours on Tuesday and agreed, after a long argument about "
+        "the cost of dredging, to reopen the northern channel to ferries by the end of the month.")
+
+
+def body_of(body_html: str) -> str:
+    html = (f"<html><head><title>Channel reopens</title></head><body><nav><a href='/'>Home</a>"
+            f"</nav><article><h1>Channel reopens</h1>{body_html}</article>"
+            f"<footer>Contact us</footer></body></html>")
+    return clean_article(extract_article("https://x.test/a", html))["articleBody"]
+
+
+def test_text_after_an_html_comment_inside_a_paragraph_is_kept():
+    # server-rendered React pages split paragraphs with <!-- --> markers
+    body = body_of(f"<p>{LONG}</p><p>Ferry operators<!-- --> welcomed the decision<!-- -->, "
+                   f"saying it would <!-- -->cut crossing times by a third.</p><p>{LONG}</p>")
+    assert "Ferry operators welcomed the decision, saying it would cut crossing times by a " \
+           "third." in body
+
+
+def test_tables_in_the_article_are_part_of_the_body():
+    rows = "".join(f"<tr><td>{name}</td><td>{n}</td></tr>" for name, n in
+                   [("Northern channel", 14), ("Southern channel", 9), ("Old quay", 3)])
+    body = body_of(f"<p>{LONG}</p><table><tr><th>Route</th><th>Crossings</th></tr>{rows}"
+                   f"</table><p>{LONG}</p>")
+    assert "Southern channel" in body and "Old quay" in body

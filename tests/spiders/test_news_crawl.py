@@ -91,6 +91,7 @@ def test_declared_outlet_sitemap_index_gzip_rss_and_atom(wire, tmp_path):
     s6 = next(i for i in result.items if i["url"].endswith("s6.html"))
     assert s6["headline"] == "Story six from the sitemap"
     assert s6["datePublished"] == "2026-11-23T06:00:00Z"
+    assert s6["datePublishedSource"] == "sitemap or feed"
     assert {i["publisher"] for i in result.items} == {"Wire Service"}
     assert "Ignoring invalid sitemap" in result.log and "broken.xml" in result.log
     assert "/private/secret.html" not in wire.hits  # robots.txt obeyed

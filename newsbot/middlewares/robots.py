@@ -1,0 +1,128 @@
+"""robots.txt as RFC 9309 says, where Scrapy's own middleware differs.
+
+=======================================  =====================  ================================
+robots.txt answer                        Scrapy                 newsbot
+=======================================  =====================  ================================
+2xx                                      parsed                 first 500 KiB parsed (§2.5)
+redirected more than 5 times             followed up to 20      unavailable: allowed (§2.3.1.2)
+4xx (401 and 403 too)                    body parsed as rules   unavailable: allowed (§2.3.1.3)
+429, 5xx, timeout, refused, DNS error    allowed                unreachable: disallowed for now
+                                                                (§2.3.1.4); the host is paused
+                                                                and its requests kept for the
+                                                                next run, which fetches it again
+``Crawl-delay``                          ignored                honoured up to
+                                                                ``NEWSBOT_ROBOTSTXT_MAX_CRAWL_
+                                                                DELAY``; a host asking for more
+                                                                is skipped
+cache                                    whole crawl            at most 24 hours (§2.4)
+=======================================  =====================  ================================
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxt
+from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
+
+from newsbot.middlewares.failures import DownloadGaveUp
+from newsbot.middlewares.hosts import HostHealthMiddleware
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+MAX_BYTES = 500 * 1024
+MAX_REDIRECTS = 5
+MAX_AGE = 24 * 3600.0
+UNREACHABLE = object()
+"""Parser slot value of a netloc whose robots.txt could not be read."""
+
+
+class RobotsTxtMiddleware(ScrapyRobotsTxt):
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self.max_crawl_delay = crawler.settings.getfloat("NEWSBOT_ROBOTSTXT_MAX_CRAWL_DELAY")
+        self.fetched_at: dict[str, float] = {}
+        self.unreachable: dict[str, str] = {}
+
+    async def process_request(self, request: Request) -> None:
+        if request.meta.get("dont_obey_robotstxt"):
+            return
+        netloc = urlparse_cached(request).netloc
+        fetched = self.fetched_at.get(netloc)
+        if fetched is not None and time.monotonic() - fetched > MAX_AGE:
+            del self.fetched_at[netloc], self._parsers[netloc]  # fetched again below
+        parser = await self.robot_parser(request)
+        if parser is UNREACHABLE:
+            self._defer(request, self.unreachable[netloc])
+        self.process_request_2(parser, request)
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        self.fetched_at[netloc] = time.monotonic()
+        status = response.status
+        redirects = response.meta.get("redirect_times", 0)
+        if 200 <= status < 300 and redirects <= MAX_REDIRECTS:
+            if len(response.body) > MAX_BYTES:
+                self._stats.inc_value("robotstxt/truncated")
+                logger.info("robots.txt at %s is %d bytes; only the first %d are read",
+                            response.url, len(response.body), MAX_BYTES)
+                response = response.replace(body=response.body[:MAX_BYTES])
+            await super()._parse_robots(response, netloc, request)
+            self._apply_crawl_delay(self._parsers[netloc], request)
+            return
+        self._stats.inc_value("robotstxt/response_count")
+        self._stats.inc_value(f"robotstxt/response_status_count/{status}")
+        if status == 429 or status >= 500:
+            self._settle(netloc, UNREACHABLE, f"HTTP {status}")
+        else:  # 3xx beyond MAX_REDIRECTS, 4xx: no robots.txt, no restrictions
+            if redirects > MAX_REDIRECTS:
+                logger.info("robots.txt of %s redirected %d times; treated as absent",
+                            netloc, redirects)
+            self._settle(netloc, None)
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        self.fetched_at[netloc] = time.monotonic()
+        if isinstance(exc, IgnoreRequest) and not isinstance(exc, DownloadGaveUp):
+            self._settle(netloc, None)  # redirected too often or to a refused address: absent
+            return
+        reason = exc.reason if isinstance(exc, DownloadGaveUp) else exc
+        self._stats.inc_value(f"robotstxt/exception_count/{type(reason)}")
+        self._settle(netloc, UNREACHABLE, type(reason).__name__)
+
+    def _settle(self, netloc: str, parser: object, why: str = "") -> None:
+        if parser is UNREACHABLE:
+            self.unreachable[netloc] = (f"robots.txt unreachable ({why}), so everything is "
+                                        f"disallowed until it can be read (RFC 9309)")
+        waiting = self._parsers[netloc]
+        self._parsers[netloc] = parser
+        if isinstance(waiting, Deferred):
+            waiting.callback(parser)
+
+    def _apply_crawl_delay(self, parser: object, request: Request) -> None:
+        useragent = self._robotstxt_useragent or request.headers.get(
+            b"User-Agent", self._default_useragent)
+        delay = parser.crawl_delay(useragent) if parser is not None else None
+        hosts = self.crawler.get_downloader_middleware(HostHealthMiddleware)
+        if not delay or hosts is None:
+            return
+        host = urlparse_cached(request).hostname or ""
+        if delay > self.max_crawl_delay:
+            hosts.pause(host, f"robots.txt asks for a Crawl-delay of {delay:g} s, more than "
+                              f"NEWSBOT_ROBOTSTXT_MAX_CRAWL_DELAY ({self.max_crawl_delay:g} s)",
+                        keep=False)
+        else:
+            hosts.set_crawl_delay(request, host, delay)
+
+    def _defer(self, request: Request, reason: str) -> None:
+        hosts = self.crawler.get_downloader_middleware(HostHealthMiddleware)
+        if hosts is not None:
+            hosts.pause(urlparse_cached(request).hostname or "", reason)
+            hosts.process_request(request)  # paused now: keeps the request and raises
+        raise IgnoreRequest(reason)
