@@ -8,14 +8,19 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
+import newsbot.settings
+from newsbot.attribution import attribute
+from newsbot.attribution.agencies import Agencies
 from newsbot.cleaning import clean_article
 from newsbot.encoding import decode_html
 from newsbot.exporters import article_record, dumps_line
 from newsbot.extraction import extract_article
 from newsbot.outlets import load_outlets, outlet_for
+from newsbot.pipelines.attribute import agency_config
 
 
 def read_page(path: Path) -> bytes:
@@ -24,14 +29,16 @@ def read_page(path: Path) -> bytes:
 
 
 def extract_page(html: str, url: str | None, path: Path) -> dict:
-    """The crawl's extract and clean stages on a saved page (its canonical URL if none given)."""
+    """The crawl's extract, clean and attribute stages on a saved page (its canonical URL if
+    none given), with the default agencies."""
     article = extract_article(url or path.resolve().as_uri(), html)
     if not url and str(article.get("canonicalUrl", "")).startswith(("http://", "https://")):
         article = extract_article(article["canonicalUrl"], html)
     article = clean_article(article)
     if outlet := outlet_for(article["url"], load_outlets()):
         article["publisher"] = outlet.title
-    return article
+    agencies = Agencies(agency_config(newsbot.settings.NEWSBOT_ATTRIBUTION_AGENCIES, None))
+    return {**article, **asdict(attribute(article, agencies))}
 
 
 def _inputs(args: argparse.Namespace) -> Iterator[tuple[Path, str | None]]:

@@ -61,13 +61,31 @@ class Article(scrapy.Item):
     trailers = scrapy.Field(
         doc='Trailer lines removed from the end of the body, e.g. `["Source: TRT"]` or '
             '`["Reporting by ...; Editing by ..."]`, in page order.')
+    sourceOrganization = scrapy.Field(
+        doc="Wire agency the story comes from (a key of `NEWSBOT_ATTRIBUTION_AGENCIES`: `AP`, "
+            "`Reuters`, `AFP`, `AA` ...), from the strongest cue in `attributionEvidence`; "
+            "`null` when no cue names one.")
+    isSyndicated = scrapy.Field(
+        doc="True when the article was taken from elsewhere: it credits an agency whose site it "
+            "is not on, an immediate source or unnamed agencies, or it is a copy in another "
+            "outlet's story cluster.")
+    immediateSource = scrapy.Field(
+        doc='Outlet the article says it was taken from when that is not an agency ("Source: '
+            'TRT" on another site); distinct from `sourceOrganization`.')
+    attributionEvidence = scrapy.Field(
+        doc='The cues behind the attribution, each `{"cue", "text", "agency"}`; cue is one of '
+            '`domain`, `jsonld:author`, `jsonld:creator`, `jsonld:provider`, '
+            '`jsonld:sourceOrganization`, `isBasedOn`, `canonical`, `dateline`, `trailer`, '
+            '`byline`, `cluster` (the story\'s original is that agency\'s); `agency` is `null` '
+            'for "with agency inputs".')
     contentHash = scrapy.Field(
         doc="SHA-1 of the normalised clean body: equal bodies have equal hashes, across outlets.")
     storyId = scrapy.Field(
         doc="Identifier of the story this article belongs to; copies of one story share it.")
     duplicateOf = scrapy.Field(
-        doc="URL of the first copy of the same text seen in the crawl, when this article is a "
-            "copy of it on another outlet; `null` on originals.")
+        doc="URL of the original of this article's story (the agency's own page, else the target "
+            "of a cross-outlet canonical link, else the earliest published) when this article is "
+            "a copy or near-copy of it; `null` on originals.")
     crawledAt = scrapy.Field(doc="When the page was fetched, UTC ISO 8601.")
     id = scrapy.Field(
         doc="Identifier of this version of the article: a hash of the article's key (its "

@@ -111,6 +111,7 @@ NEWSBOT_AGENCIES_FIRST = True
 ITEM_PIPELINES = {
     "newsbot.pipelines.clean.CleanPipeline": 100,
     "newsbot.pipelines.validate.ValidatePipeline": 200,
+    "newsbot.pipelines.attribute.AttributionPipeline": 250,
     "newsbot.pipelines.dedup.DedupPipeline": 300,
     "newsbot.pipelines.versions.VersionPipeline": 400,
 }
@@ -121,6 +122,40 @@ NEWSBOT_VALIDATE_MAX_BODY_CHARS = 500_000
 NEWSBOT_DEDUP_ENABLED = True
 # "mark": keep cross-outlet copies with duplicateOf/storyId; "drop": drop them (still counted).
 NEWSBOT_DEDUP_MODE = "mark"
+# Near-duplicate index (SQLite) kept between runs, beside the crawl state; ":memory:" for none.
+NEWSBOT_DEDUP_INDEX_PATH = "data/state/near-duplicates.sqlite"
+# Days of articles the index covers; older days expire whole.
+NEWSBOT_DEDUP_WINDOW_DAYS = 7
+# When two texts are one story (calibrated on benchmarks/dedup.py, see BENCHMARKS.md).
+NEWSBOT_DEDUP_JACCARD = 0.5
+NEWSBOT_DEDUP_CONTAINMENT = 0.5
+NEWSBOT_DEDUP_LEAD_OVERLAP = 0.7
+NEWSBOT_DEDUP_MIN_SHINGLES = 50
+NEWSBOT_DEDUP_BRIEF_JACCARD = 0.8
+NEWSBOT_DEDUP_RELATED_CONTAINMENT = 0.2
+# Wire agencies recognised in datelines, trailers, bylines, JSON-LD and URLs. "names" count
+# anywhere a cue is read; "codes" (ambiguous alone) only in a dateline or a "Source:" line;
+# "trailers" are regexes of house-style trailer lines. Declared outlets with an `agency` add
+# their own hosts as that agency's domains.
+NEWSBOT_ATTRIBUTION_AGENCIES = {
+    "AP": {"names": ["Associated Press", "AP"], "domains": ["apnews.com", "ap.org"]},
+    "Reuters": {"names": ["Reuters", "Thomson Reuters"], "domains": ["reuters.com"],
+                "trailers": [r"^\(?\s*(additional )?reporting by [^;]+;.*\bediting by "]},
+    "AFP": {"names": ["AFP", "Agence France-Presse"], "domains": ["afp.com"]},
+    "AA": {"names": ["Anadolu Agency", "Anadolu Ajansı"], "codes": ["AA", "Anadolu"],
+           "domains": ["aa.com.tr"]},
+    "dpa": {"names": ["dpa", "Deutsche Presse-Agentur"], "domains": ["dpa.com"]},
+    "EFE": {"names": ["EFE", "Agencia EFE"], "domains": ["efe.com"]},
+    "Xinhua": {"names": ["Xinhua", "Xinhua News Agency"], "domains": ["xinhuanet.com", "news.cn"]},
+    "UPI": {"names": ["UPI", "United Press International"], "domains": ["upi.com"]},
+    "PTI": {"names": ["PTI", "Press Trust of India"], "domains": ["ptinews.com"]},
+    "IANS": {"names": ["IANS", "Indo-Asian News Service"], "domains": ["ians.in"]},
+    "ANI": {"names": ["ANI", "Asian News International"], "domains": ["aninews.in"]},
+    "Kyodo": {"names": ["Kyodo", "Kyodo News"], "domains": ["kyodonews.net"]},
+    "Yonhap": {"names": ["Yonhap", "Yonhap News Agency"], "domains": ["yna.co.kr"]},
+    "TASS": {"names": ["TASS"], "domains": ["tass.com", "tass.ru"]},
+    "ANSA": {"names": ["ANSA"], "domains": ["ansa.it"]},
+}
 
 # --- Crawl state (scheduled crawls fetch and export only what is new) --------------------------
 # Off: every run fetches and exports everything it finds (no versions, no lock).

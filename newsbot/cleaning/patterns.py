@@ -88,14 +88,14 @@ CAPTION_TRAILING_CREDIT = re.compile(
 CAPTION_PREFIX = re.compile(r"^(?:photo|image|picture|caption|foto)\s*[:|]\s*", re.IGNORECASE)
 
 # Datelines. With an agency: "WASHINGTON (AP) —", "(Reuters) -", "BEIJING, Jan. 5 (Xinhua) --",
-# "ANKARA (AA) –". Without one, only an upper-case place: "WASHINGTON —".
+# "ANKARA (AA) –", "BERLIN (dpa) -". Without one, only an upper-case place: "WASHINGTON —".
 DATELINE = re.compile(
     r"^(?P<dateline>"
     r"(?:(?P<place>[^\W\d_][\w.'’ /-]{0,40}?)"
     r"(?:,\s*[\w.'’ -]{1,30}?)?"
     r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?)(?:,\s*\d{4})?)?"
     r"\s*)?"
-    r"\((?P<agency>[A-Z][\w.&' -]{0,29})\)\s*(?:[-—–]{1,2}|:)\s*"
+    r"\((?P<agency>[A-Z][\w.&' -]{0,29}|dpa)\)\s*(?:[-—–]{1,2}|:)\s*"
     r"|(?P<capsplace>[A-ZÀ-Þ][A-ZÀ-Þ.'’ -]{2,40}?)(?:,\s*[\w.'’ -]{1,30}?)?\s+[—–]{1,2}\s+"
     r")"
 )

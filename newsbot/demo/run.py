@@ -7,16 +7,24 @@ import os
 from pathlib import Path
 from typing import Any
 
+import newsbot.settings
 from newsbot.demo.server import render, serve_sites
 from newsbot.extensions.summary import format_summary, summarise
 
 DEMO_DIR = Path(__file__).parent
 SITES = ("tidewater", "lantern", "meridian")
+# The demo's fictional wire agency, added to the alias list for the demo only.
+TIDEWATER_PRESS = {"names": ["Tidewater Press"], "codes": ["TWP"]}
+INDEX_FILE = "near-duplicates.sqlite"
 
 
 def demo_settings(outlets_file: Path, output: Path, log_file: Path | None) -> dict[str, Any]:
-    """What a loopback crawl needs on top of the project settings: no delays, loopback allowed."""
+    """What a loopback crawl needs on top of the project settings: no delays, loopback allowed,
+    the demo's own agency, and a near-duplicate index of its own (beside the output)."""
     return {
+        "NEWSBOT_ATTRIBUTION_AGENCIES": {**newsbot.settings.NEWSBOT_ATTRIBUTION_AGENCIES,
+                                         "TWP": TIDEWATER_PRESS},
+        "NEWSBOT_DEDUP_INDEX_PATH": str(output.parent / INDEX_FILE),
         "NEWSBOT_ALLOW_PRIVATE_NETWORKS": True,
         "NEWSBOT_OUTLETS_FILE": str(outlets_file),
         "DOWNLOAD_DELAY": 0,
@@ -43,9 +51,10 @@ def run_demo(out_dir: Path) -> dict[str, Any]:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newsbot.settings")
     out_dir.mkdir(parents=True, exist_ok=True)
     output = out_dir / "articles.jsonl"
-    for leftover in out_dir.glob("state.sqlite*"):
-        if leftover.is_file():
-            leftover.unlink()
+    # each demo starts from an empty crawl state and near-duplicate index
+    for stale in [*out_dir.glob("state.sqlite*"), *out_dir.glob(INDEX_FILE + "*")]:
+        if stale.is_file():
+            stale.unlink()
     with serve_sites({name: DEMO_DIR / "sites" / name for name in SITES}) as servers:
         bases = {name: server.base_url for name, server in servers.items()}
         outlets_file = write_outlets(bases, out_dir / "outlets.json")
@@ -68,6 +77,9 @@ def main(out_dir: Path) -> int:
     print(f"\n{len(articles)} articles in {output}:")
     for article in sorted(articles, key=lambda a: (a["publisher"], a.get("datePublished") or "")):
         mark = f"  = copy of {article['duplicateOf']}" if article.get("duplicateOf") else ""
+        if article.get("sourceOrganization"):
+            cues = ", ".join(dict.fromkeys(e["cue"] for e in article["attributionEvidence"]))
+            mark += f"  [{article['sourceOrganization']}: {cues}]"
         print(f"  [{article['publisher']}] {article['headline']}{mark}")
     errors = stats.get("log_count/ERROR", 0)
     return 1 if errors or not articles else 0

@@ -37,6 +37,7 @@ from newsbot.extraction.structured import (
     list_of,
     meta_tags,
     page_type,
+    provenance,
     resolve_ids,
     text_of,
     url_of,
@@ -144,5 +145,6 @@ def extract_article(url: str, html: str) -> dict[str, Any]:
         or list_of(_meta(meta, "news_keywords", "keywords") or "")
         or meta.get("article:tag", []),
         "pageType": _first(page_type(node), _meta(meta, "og:type")),
+        "attributionEvidence": provenance(node, url),
     }
     return {k: v for k, v in article.items() if v not in (None, "", [])}

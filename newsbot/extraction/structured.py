@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urljoin
 
 from lxml import html as lxml_html
 
@@ -149,3 +150,26 @@ def list_of(value: Any) -> list[str]:
     if isinstance(value, dict) and (name := text_of(value)):
         return [name]
     return []
+
+
+_CREDIT_PROPERTIES = ("sourceOrganization", "provider", "author", "creator")
+_ORGANISATION_TYPES = frozenset({"organization", "newsmediaorganization", "newsagency"})
+
+
+def provenance(node: dict, base_url: str) -> list[dict[str, str]]:
+    """What the article node credits: organisations it names as author, creator, provider or
+    ``sourceOrganization``, and the URLs it ``isBasedOn``, as raw cues
+    ``{"cue": "jsonld:<property>" | "isBasedOn", "text": ...}`` for the attribute stage."""
+    cues = []
+    for prop in _CREDIT_PROPERTIES:
+        value = node.get(prop)
+        for entry in value if isinstance(value, list) else [value]:
+            organisation = isinstance(entry, dict) and _types(entry) & _ORGANISATION_TYPES
+            bare = isinstance(entry, str) and prop in ("sourceOrganization", "provider")
+            if (organisation or bare) and (name := text_of(entry)):
+                cues.append({"cue": f"jsonld:{prop}", "text": name})
+    based_on = node.get("isBasedOn")
+    for entry in based_on if isinstance(based_on, list) else [based_on]:
+        if url := url_of(entry):
+            cues.append({"cue": "isBasedOn", "text": urljoin(base_url, url)})
+    return cues

@@ -1,35 +1,81 @@
-"""Dedupe stage: the same article once, copies on other outlets marked (or dropped).
+"""Dedupe stage: each article once, and every copy in the story of its original.
 
-* same URL (canonicalised, including a same-site ``<link rel=canonical>``): dropped;
+* same URL (canonicalised, including a same-site ``<link rel=canonical>``) in this run, or
+  with the same text in an earlier run: dropped; with new text in an earlier run: a new version,
+  kept in its story;
 * same text on the same outlet under another URL: the same article, dropped;
-* same text on another outlet: a syndicated copy, kept with ``duplicateOf`` and the first
-  copy's ``storyId`` (``NEWSBOT_DEDUP_MODE = "mark"``, the default) or dropped (``"drop"``).
+* the same or nearly the same story on another outlet (an exact copy, a trimmed, extended or
+  copy-edited reprint): kept with the story's ``storyId`` and ``duplicateOf`` = its original's
+  URL (``NEWSBOT_DEDUP_MODE = "mark"``, the default) or dropped (``"drop"``), and attributed to
+  the original's agency when it names none itself;
+* live blogs are never clustered; articles in different languages are never merged.
 
-Every outcome is counted in ``newsbot/dedup/*`` stats.
+The index persists between runs (:mod:`newsbot.dedup.store`); the original of a story may
+change when a better one arrives (:func:`newsbot.dedup.clusters.elect`): articles already
+exported keep the fields they were exported with. Every outcome is counted in
+``newsbot/dedup/*`` stats.
 """
 
 from __future__ import annotations
 
+import logging
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from itemadapter import ItemAdapter
+from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
-from newsbot.dedup.exact import ExactIndex, article_keys
+from newsbot.dedup.clusters import Clusterer, Placement
+from newsbot.dedup.exact import article_keys
+from newsbot.dedup.fingerprints import short_id, text_shingles
+from newsbot.dedup.lsh import band_keys
+from newsbot.dedup.similarity import Thresholds
+from newsbot.dedup.store import Doc, SqliteIndex
+from newsbot.urls import same_site, url_key
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
+logger = logging.getLogger(__name__)
 MODES = ("mark", "drop")
+LIVE_BLOG_TYPES = frozenset({"liveblogposting"})
+COPY_STATS = {"exact": "syndicated_copy", "near": "near_duplicate"}
+
+
+def day_of(timestamp: str | None) -> int | None:
+    """Ordinal of the UTC day of an ISO 8601 timestamp (None when there is none)."""
+    try:
+        return date.fromisoformat((timestamp or "")[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def thresholds(settings) -> Thresholds:
+    return Thresholds(
+        jaccard=settings.getfloat("NEWSBOT_DEDUP_JACCARD"),
+        containment=settings.getfloat("NEWSBOT_DEDUP_CONTAINMENT"),
+        lead=settings.getfloat("NEWSBOT_DEDUP_LEAD_OVERLAP"),
+        min_shingles=settings.getint("NEWSBOT_DEDUP_MIN_SHINGLES"),
+        brief_jaccard=settings.getfloat("NEWSBOT_DEDUP_BRIEF_JACCARD"),
+        related=settings.getfloat("NEWSBOT_DEDUP_RELATED_CONTAINMENT"))
 
 
 class DedupPipeline:
     def __init__(self, crawler: Crawler):
+        settings = crawler.settings
         self.stats = crawler.stats
-        self.mode = crawler.settings.get("NEWSBOT_DEDUP_MODE", "mark")
+        self.mode = settings.get("NEWSBOT_DEDUP_MODE", "mark")
         if self.mode not in MODES:
             raise NotConfigured(f"NEWSBOT_DEDUP_MODE must be one of {MODES}, not {self.mode!r}")
-        self.index = ExactIndex()
+        self.window = settings.getint("NEWSBOT_DEDUP_WINDOW_DAYS")
+        if self.window < 1:
+            raise NotConfigured(f"NEWSBOT_DEDUP_WINDOW_DAYS must be at least 1, not {self.window}")
+        self.index = SqliteIndex(settings.get("NEWSBOT_DEDUP_INDEX_PATH"))
+        self.clusterer = Clusterer(self.index, thresholds(settings))
+        self.seen: set[str] = set()
+        self.expired_before: int | None = None
+        crawler.signals.connect(self.close, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
@@ -37,24 +83,86 @@ class DedupPipeline:
             raise NotConfigured("NEWSBOT_DEDUP_ENABLED is off")
         return cls(crawler)
 
+    def close(self) -> None:
+        self.index.close()
+
     def process_item(self, item):
         adapter = ItemAdapter(item)
-        url, publisher = adapter["url"], adapter.get("publisher")
+        url = adapter["url"]
         keys = article_keys(url, adapter.get("canonicalUrl"))
-        if self.index.seen_url(keys):
+        if not self.seen.isdisjoint(keys):
             self._drop("same_url", f"same URL as an article already exported: {url}")
-        first = self.index.first_copy(adapter.get("contentHash"))
-        if first and first.publisher == publisher:
-            self.index.add(keys, None, url, publisher)
-            self._drop("same_text", f"same text as {first.url}: {url}")
-        copy = self.index.add(keys, adapter.get("contentHash"), url, publisher)
-        adapter["storyId"] = copy.story_id
-        if first:
-            self.stats.inc_value("newsbot/dedup/syndicated_copy")
-            if self.mode == "drop":
-                raise DropItem(f"copy of {first.url} (NEWSBOT_DEDUP_MODE=drop): {url}",
-                               log_level="INFO")
-            adapter["duplicateOf"] = first.url
+        self.seen |= keys
+        today = day_of(adapter.get("crawledAt")) or datetime.now(UTC).date().toordinal()
+        cutoff = today - self.window + 1
+        if self.expired_before is None or cutoff > self.expired_before:
+            self.stats.inc_value("newsbot/dedup_index/expired", self.index.expire(cutoff))
+            self.expired_before = cutoff
+        doc = self._doc(adapter, today)
+        earlier = self.index.find_url(keys)
+        if earlier and earlier.content_hash == doc.content_hash:
+            self._drop("same_url", f"same URL and text as an article of an earlier run: {url}")
+        lsh_keys = band_keys(doc.body, doc.lead)
+        if (adapter.get("pageType") or "").lower() in LIVE_BLOG_TYPES:
+            self.stats.inc_value("newsbot/dedup_index/live_blog")
+            lsh_keys = lsh_keys[:0]  # a story of its own that nothing joins
+        if earlier:
+            self.stats.inc_value("newsbot/dedup_index/new_version")
+            placement = self.clusterer.update(doc, earlier, keys, lsh_keys)
+        else:
+            placement = self.clusterer.place(doc, keys, lsh_keys)
+        if placement.kind == "same_text":
+            self._drop("same_text", f"same text as {placement.leader.url}: {url}")
+        self._report(placement)
+        return self._mark(adapter, item, placement)
+
+    def _doc(self, adapter: ItemAdapter, today: int) -> Doc:
+        body, lead = text_shingles(adapter.get("articleBody") or "")
+        url, canonical = adapter["url"], adapter.get("canonicalUrl")
+        evidence = adapter.get("attributionEvidence") or []
+        return Doc(
+            url=url, publisher=adapter.get("publisher"), content_hash=adapter.get("contentHash"),
+            day=today,
+            published=adapter.get("datePublished"), language=adapter.get("inLanguage"),
+            agency_page=next((e["agency"] for e in evidence if e["cue"] == "domain"), None),
+            source_org=adapter.get("sourceOrganization"),
+            canonical_key=url_key(canonical) if canonical and not same_site(url, canonical)
+            else None,
+            story=short_id(min(article_keys(url, canonical))), body=body, lead=lead)
+
+    def _report(self, placement: Placement) -> None:
+        url = placement.doc.url
+        if placement.replaced:
+            self.stats.inc_value("newsbot/dedup_index/original_replaced")
+            logger.info("%s is now the original of story %s in place of %s (articles already "
+                        "exported keep their fields)", url, placement.doc.story,
+                        placement.replaced.url)
+        for story in placement.bridged:
+            self.stats.inc_value("newsbot/dedup_index/bridging")
+            logger.info("%s also matches story %s; joined story %s only (no chaining)", url,
+                        story, placement.doc.story)
+        if placement.related:
+            self.stats.inc_value("newsbot/dedup_index/related")
+            logger.debug("%s shares background with stories %s", url, placement.related)
+
+    def _mark(self, adapter: ItemAdapter, item, placement: Placement):
+        leader, doc = placement.leader, placement.doc
+        adapter["storyId"] = doc.story
+        if leader.id == doc.id:
+            return item
+        if placement.kind in COPY_STATS:
+            self.stats.inc_value(f"newsbot/dedup/{COPY_STATS[placement.kind]}")
+        if self.mode == "drop":
+            raise DropItem(f"copy of {leader.url} (NEWSBOT_DEDUP_MODE=drop): {doc.url}",
+                           log_level="INFO")
+        adapter["duplicateOf"] = leader.url
+        if leader.publisher != doc.publisher:
+            adapter["isSyndicated"] = True
+        if leader.source_org and not adapter.get("sourceOrganization"):
+            adapter["sourceOrganization"] = leader.source_org
+            adapter["attributionEvidence"] = [
+                *(adapter.get("attributionEvidence") or []),
+                {"cue": "cluster", "text": leader.url, "agency": leader.source_org}]
         return item
 
     def _drop(self, kind: str, message: str) -> None:

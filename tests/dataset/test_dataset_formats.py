@@ -22,7 +22,7 @@ RECORDS = [
      "mainImage": {"url": "https://x.test/i.jpg", "caption": "Cranes", "credit": None},
      "images": [{"url": "https://x.test/i.jpg", "caption": "Cranes", "credit": None}],
      "keywords": ["port", "strike"], "version": 2, "id": "abc", "replaces": "def",
-     "sourceOrganization": {"name": "AP"}},
+     "futureField": {"name": "AP"}},
     {"url": "https://x.test/b", "headline": "-5 degrees", "datePublished": "not a date",
      "version": None},
 ]
@@ -33,7 +33,7 @@ def test_csv_has_every_field_and_no_formulas(tmp_path):
     assert write(RECORDS, tmp_path / "d.csv", "csv", names) == 2
     rows = list(csv.DictReader(open(tmp_path / "d.csv", encoding="utf-8")))
     assert list(rows[0])[:len(ARTICLE_FIELDS)] == list(ARTICLE_FIELDS)
-    assert list(rows[0])[-1] == "sourceOrganization"  # a newer field, after the schema's
+    assert list(rows[0])[-1] == "futureField"  # a newer field, after the schema's
     assert rows[0]["headline"] == "'=HYPERLINK(\"http://evil.test\")"
     assert rows[1]["headline"] == "'-5 degrees"
     assert rows[0]["authors"] == '[{"name": "Associated Press", "type": "Organization"}]'
@@ -52,7 +52,7 @@ def test_parquet_columns_are_typed(tmp_path):
     assert rows[0]["dateModified"].isoformat() == "2026-11-20T00:00:00+00:00"
     assert rows[1]["datePublished"] is None  # unparsable: null (the raw text has its own field)
     assert rows[0]["authors"] == [{"name": "Associated Press", "type": "Organization"}]
-    assert rows[0]["sourceOrganization"] == '{"name": "AP"}'
+    assert rows[0]["futureField"] == '{"name": "AP"}'
 
 
 def test_the_readmes_analyst_example_runs_on_an_exported_dataset(tmp_path, capsys):

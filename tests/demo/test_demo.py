@@ -60,17 +60,29 @@ def test_demo_article_is_clean_and_correct(demo, case):
         assert junk not in article["articleBody"]
 
 
-def test_exact_copies_are_marked_with_their_wire_original(demo):
-    _, articles, _ = demo
+def test_every_reprint_is_in_the_story_of_its_wire_original_with_the_agency(demo):
+    stdout, articles, _ = demo
     by_path = {urlsplit(a["url"]).path: a for a in articles}
-    verbatim = [e for e in EXPECTED if e["verbatim"]]
-    assert verbatim
+    reprints = [e for e in EXPECTED if e["reprintOf"]]
+    assert reprints and any(e["verbatim"] for e in reprints) and not all(
+        e["verbatim"] for e in reprints)
     for case in EXPECTED:
         article = by_path[case["path"]]
-        if case["verbatim"]:
+        if case["reprintOf"]:
             original = by_path[case["reprintOf"]]
-            assert article["duplicateOf"] == original["url"]
+            assert article["duplicateOf"] == original["url"], case["path"]
             assert article["storyId"] == original["storyId"]
-            assert article["contentHash"] == original["contentHash"]
-        else:
-            assert article["duplicateOf"] is None
+            assert article["sourceOrganization"] == "TWP" and article["isSyndicated"]
+            assert {e["agency"] for e in article["attributionEvidence"]} == {"TWP"}
+            assert (article["contentHash"] == original["contentHash"]) == case["verbatim"]
+            assert f"copy of {original['url']}" in stdout
+        elif case["site"] == "tidewater":
+            assert article["duplicateOf"] is None and not article["isSyndicated"]
+            assert article["sourceOrganization"] == "TWP"
+            assert article["attributionEvidence"][0] == {
+                "cue": "domain", "text": urlsplit(article["url"]).hostname, "agency": "TWP"}
+        else:  # the outlets' own stories
+            assert article["duplicateOf"] is None and article["sourceOrganization"] is None
+            assert not article["isSyndicated"] and article["attributionEvidence"] in (None, [])
+    stories = {a["storyId"] for a in articles}
+    assert len(stories) == len(EXPECTED) - len(reprints)

@@ -3,6 +3,7 @@ from scrapy import Spider
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.test import get_crawler
 
+import newsbot.settings
 from newsbot.items import Article
 from newsbot.pipelines.clean import CleanPipeline
 from newsbot.pipelines.dedup import DedupPipeline
@@ -12,8 +13,15 @@ BODY = "\n".join(f"Paragraph {i} of a story long enough to count as an article b
                  f"plenty of words in it about the harbour bridge." for i in range(4))
 
 
+NEWSBOT_SETTINGS = {k: getattr(newsbot.settings, k) for k in dir(newsbot.settings)
+                    if k.startswith("NEWSBOT_")}
+OTHER_BODY = "\n".join(f"Item {i}: the county fair opened with a record {i + 3} prize pumpkins, a "
+                       f"tractor parade and a brass band playing until dusk on the green."
+                       for i in range(4))
+
+
 def crawler(**settings):
-    c = get_crawler(Spider, {"NEWSBOT_VALIDATE_MIN_BODY_CHARS": 200, "NEWSBOT_DEDUP_ENABLED": True,
+    c = get_crawler(Spider, {**NEWSBOT_SETTINGS, "NEWSBOT_DEDUP_INDEX_PATH": ":memory:",
                              **settings})
     c.stats.open_spider()
     return c
@@ -58,8 +66,7 @@ def test_dedup_same_url_same_text_and_cross_outlet_copies():
     copy = pipeline.process_item(article("https://b.test/x", publisher="B"))
     assert copy["duplicateOf"] == "https://a.test/1?utm_source=x"
     assert copy["storyId"] == first["storyId"]
-    other = pipeline.process_item(article("https://b.test/y", publisher="B",
-                                          body=BODY + "\nThe ferry sails again tomorrow."))
+    other = pipeline.process_item(article("https://b.test/y", publisher="B", body=OTHER_BODY))
     assert "duplicateOf" not in other and other["storyId"] != first["storyId"]
     assert c.stats.get_value("newsbot/dedup/same_url") == 1
     assert c.stats.get_value("newsbot/dedup/same_text") == 1

@@ -104,7 +104,7 @@ def test_since_and_limit(wire, tmp_path):
     assert "/news/old.html" not in paths(result.items)
     assert "/news/s1.html" not in paths(result.items)  # dated 2026-11-20 in the sitemap
     assert "/news/s3.html" in paths(result.items)
-    fresh = tmp_path / "fresh"  # a new crawl state: the first run already exported some
+    fresh = tmp_path / "fresh"  # a new data/state/: the first crawl's articles are not known
     fresh.mkdir()
     limited = run_crawl(fresh, "news", {"outlet": "wire", "limit": "2"},
                         outlets=declared(wire.base_url))

@@ -1,0 +1,137 @@
+"""Attribute and dedupe stages together, through Scrapy's crawler: reprints join the story of
+their wire original, with its agency, and the index outlives the run."""
+
+import pytest
+from scrapy import Spider
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
+import newsbot.settings
+from newsbot.items import Article
+from newsbot.pipelines.attribute import AttributionPipeline
+from newsbot.pipelines.clean import CleanPipeline
+from newsbot.pipelines.dedup import DedupPipeline
+from story_text import paragraphs
+
+SETTINGS = {k: getattr(newsbot.settings, k) for k in dir(newsbot.settings)
+            if k.startswith("NEWSBOT_")}
+WIRE = paragraphs(11)
+DAY = "2026-11-18T{}:00Z"
+
+
+class Stages:
+    """clean -> attribute -> dedupe, as ITEM_PIPELINES runs them."""
+
+    def __init__(self, index_path, **settings):
+        self.crawler = get_crawler(Spider, {**SETTINGS, "NEWSBOT_DEDUP_INDEX_PATH": str(index_path),
+                                            **settings})
+        self.crawler.stats.open_spider()
+        self.attribute = AttributionPipeline.from_crawler(self.crawler)
+        self.dedup = DedupPipeline.from_crawler(self.crawler)
+
+    def __call__(self, url, paras, publisher="Outlet", hour="10:00", crawled="12:00", **fields):
+        fields.setdefault("inLanguage", "en")
+        item = Article(url=url, headline="A story", articleBody="\n".join(paras),
+                       publisher=publisher, datePublished=DAY.format(hour),
+                       crawledAt=DAY.format(crawled), **fields)
+        return dict(self.dedup.process_item(self.attribute.process_item(
+            CleanPipeline().process_item(item))))
+
+    def stat(self, name):
+        return self.crawler.stats.get_value(name)
+
+    def close(self):
+        self.dedup.close()
+
+
+@pytest.fixture
+def stages(tmp_path):
+    s = Stages(tmp_path / "state" / "near.sqlite")
+    yield s
+    s.close()
+
+
+def test_trimmed_reprint_joins_the_agency_original_and_inherits_its_agency(stages):
+    original = stages("https://apnews.com/article/storm", ["WASHINGTON (AP) — " + WIRE[0],
+                                                          *WIRE[1:]], "AP News")
+    assert original["sourceOrganization"] == "AP" and not original["isSyndicated"]
+    assert original.get("duplicateOf") is None
+    reprint = stages("https://local.test/news/storm", ["Advertisement", *WIRE[:4], "Comment"],
+                     "Local", hour="12:00")
+    assert reprint["duplicateOf"] == "https://apnews.com/article/storm"
+    assert reprint["storyId"] == original["storyId"]
+    assert reprint["sourceOrganization"] == "AP" and reprint["isSyndicated"]
+    assert reprint["attributionEvidence"] == [
+        {"cue": "cluster", "text": "https://apnews.com/article/storm", "agency": "AP"}]
+    assert stages.stat("newsbot/dedup/near_duplicate") == 1
+
+
+def test_reprint_first_then_the_agency_page_takes_over_the_story(stages):
+    reprint = stages("https://local.test/news/storm", [*WIRE[:6], "Source: AA"], "Local",
+                     hour="12:00")
+    assert reprint["sourceOrganization"] == "AA" and reprint.get("duplicateOf") is None
+    original = stages("https://www.aa.com.tr/en/world/storm/123", WIRE, "Anadolu Agency")
+    assert original["storyId"] == reprint["storyId"] and original.get("duplicateOf") is None
+    assert stages.stat("newsbot/dedup_index/original_replaced") == 1
+    later = stages("https://other.test/storm", WIRE[:5], "Other", hour="13:00")
+    assert later["duplicateOf"] == "https://www.aa.com.tr/en/world/storm/123"
+
+
+def test_live_blogs_and_translations_stay_out_of_story_clusters(stages):
+    original = stages("https://wire.test/a", WIRE, "Wire")
+    blog = stages("https://live.test/blog", [*WIRE, "Update at noon."], "Live",
+                  pageType="LiveBlogPosting")
+    assert blog.get("duplicateOf") is None and blog["storyId"] != original["storyId"]
+    translated = stages("https://wire.test/de/a", WIRE[:8], "Wire DE", inLanguage="de")
+    assert translated.get("duplicateOf") is None
+    assert stages.stat("newsbot/dedup_index/live_blog") == 1
+
+
+def test_drop_mode_drops_near_copies(tmp_path):
+    stages = Stages(tmp_path / "near.sqlite", NEWSBOT_DEDUP_MODE="drop")
+    stages("https://wire.test/a", WIRE, "Wire")
+    with pytest.raises(DropItem, match="copy of https://wire.test/a"):
+        stages("https://b.test/a", WIRE[:5], "B")
+    assert stages.stat("newsbot/dedup/near_duplicate") == 1
+    stages.close()
+
+
+def test_the_index_persists_across_runs_on_one_sqlite_file(tmp_path):
+    path = tmp_path / "near.sqlite"
+    first = Stages(path)
+    original = first("https://wire.test/a", WIRE, "Wire")
+    own = first("https://b.test/own", paragraphs(12), "B")
+    first.close()
+
+    second = Stages(path)
+    reprint = second("https://c.test/a", WIRE[:5], "C", hour="15:00")
+    assert reprint["duplicateOf"] == "https://wire.test/a"
+    assert reprint["storyId"] == original["storyId"]
+    with pytest.raises(DropItem, match="earlier run"):
+        second("https://b.test/own", paragraphs(12), "B")
+    second.close()
+
+    third = Stages(path)
+    updated = third("https://b.test/own", [*paragraphs(12), "Update: a late paragraph."], "B")
+    assert updated["storyId"] == own["storyId"] and updated.get("duplicateOf") is None
+    assert third.stat("newsbot/dedup_index/new_version") == 1
+    third.close()
+
+
+def test_whole_days_leave_the_window(tmp_path):
+    path = tmp_path / "near.sqlite"
+    run = Stages(path, NEWSBOT_DEDUP_WINDOW_DAYS=2)
+    run("https://wire.test/a", WIRE, "Wire")                       # crawled Nov 18
+    item = Article(url="https://b.test/a", headline="A story", articleBody="\n".join(WIRE[:5]),
+                   publisher="B", inLanguage="en", crawledAt="2026-11-20T08:00:00Z")
+    late = dict(run.dedup.process_item(run.attribute.process_item(
+        CleanPipeline().process_item(item))))
+    assert late.get("duplicateOf") is None                        # Nov 18 expired on Nov 20
+    assert run.stat("newsbot/dedup_index/expired") == 1
+    run.close()
+
+
+def test_threshold_defaults_are_the_settings_defaults(tmp_path):
+    from newsbot.dedup.similarity import Thresholds
+    from newsbot.pipelines.dedup import thresholds
+    assert thresholds(get_crawler(Spider, SETTINGS).settings) == Thresholds()
