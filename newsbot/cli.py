@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 
 import newsbot.settings
@@ -77,6 +79,54 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return demo_main(Path(args.out))
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from newsbot.dataset import formats, reader
+
+    out = Path(args.output)
+    fmt = args.format or formats.SUFFIXES.get(out.suffix.lower())
+    if fmt is None:
+        raise SystemExit(f"cannot tell the format of {out} from its name; give --format "
+                         f"({', '.join(formats.FORMATS)})")
+    filters = reader.Filters(
+        since=args.since, until=args.until,
+        languages=tuple(x.lower() for x in args.language or ()),
+        agencies=tuple(x.strip().lower() for x in args.agency or ()),
+        latest_version_only=args.latest_version_only, originals_only=args.originals_only)
+    outlets = [n.strip() for value in args.outlet or () for n in value.split(",") if n.strip()]
+    try:
+        files = reader.partitions(Path(args.data), outlets)
+    except reader.DatasetError as exc:
+        raise SystemExit(f"newsbot export: {exc}") from None
+    report = reader.Report()
+    size = sum(f.stat().st_size for f in files)
+    with tqdm(total=size, unit="B", unit_scale=True, desc="reading", disable=None,
+              file=sys.stderr) as bar:
+        entries = reader.select(files, filters, report, bar.update)
+    for where in report.unreadable:
+        print(f"{where}: not a complete article line (cut short by a crash?); skipped",
+              file=sys.stderr)
+    partial = out.with_name(out.name + ".part")  # never a half-written dataset under OUT
+    with tqdm(total=len(entries), unit=" articles", desc="writing", disable=None,
+              file=sys.stderr) as bar:
+        count = formats.write(reader.read(files, entries, bar.update), partial, fmt,
+                              formats.columns(report.fields))
+    os.replace(partial, out)
+    print(f"{count} articles from {report.partitions} partitions written to {out} ({fmt}); "
+          f"{report.duplicates} replayed duplicates dropped, {report.filtered} filtered out, "
+          f"{report.superseded} older versions left out, {len(report.unreadable)} unreadable "
+          f"lines skipped", file=sys.stderr)
+    return 0
+
+
+def iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsbot",
@@ -101,6 +151,40 @@ def build_parser() -> argparse.ArgumentParser:
                     "spider and write OUT/articles.jsonl.")
     demo.add_argument("--out", default="data/demo", help="output folder (default: data/demo)")
     demo.set_defaults(func=cmd_demo)
+
+    export = commands.add_parser(
+        "export", help="write the partitions of crawled outlets as one dataset "
+                       "(JSON Lines, CSV or Parquet)",
+        description="Read the run partitions (DATA/<outlet>/*.jsonl) of one or more outlets and "
+                    "write one dataset: each article version once (lines replayed after a "
+                    "crash dropped by id), filtered, ordered by publication date, URL and "
+                    "version, so the same input always gives the same output.")
+    export.add_argument("-o", "--output", required=True, metavar="OUT",
+                        help="dataset to write; its suffix (.jsonl, .csv, .parquet) picks the "
+                             "format unless --format is given")
+    export.add_argument("--format", choices=("jsonl", "csv", "parquet"),
+                        help="output format (default: from OUT's suffix)")
+    export.add_argument("--data", default="data", metavar="DIR",
+                        help="folder holding the outlet folders (default: data)")
+    export.add_argument("--outlet", action="append", metavar="NAME[,NAME...]",
+                        help="outlet folder(s) to read, as crawled: NAME, or A+B for a crawl of "
+                             "several outlets (default: every outlet under DIR)")
+    export.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD",
+                        help="only articles published on or after this day (datePublished)")
+    export.add_argument("--until", type=iso_date, metavar="YYYY-MM-DD",
+                        help="only articles published on or before this day (datePublished)")
+    export.add_argument("--language", action="append", metavar="LANG",
+                        help="only articles in this language (inLanguage; 'en' matches "
+                             "'en-GB'); repeat for several")
+    export.add_argument("--agency", action="append", metavar="NAME",
+                        help="only articles whose original agency (sourceOrganization) is NAME; "
+                             "repeat for several")
+    versions = export.add_mutually_exclusive_group()
+    versions.add_argument("--latest-version-only", action="store_true",
+                          help="of each article, only its latest version")
+    versions.add_argument("--originals-only", action="store_true",
+                          help="of each article, only its first version")
+    export.set_defaults(func=cmd_export)
     return parser
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import scrapy
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class Article(scrapy.Item):
@@ -32,10 +32,14 @@ class Article(scrapy.Item):
         doc="Where `datePublished` came from: `json-ld`, `meta:<name>` (e.g. "
             "`meta:article:published_time`), `html:itemprop`, `html:time`, `sitemap or feed`, "
             "or `page text` (a date without a time read from the visible page by htmldate).")
-    dateModified = scrapy.Field(doc="Last modification time, UTC ISO 8601, when the page gives one.")
+    dateModified = scrapy.Field(
+        doc="Last modification time, UTC ISO 8601, when the page gives one; on a new version "
+            "(`version` > 1) of a page that gives none, its sitemap or feed date, else the time "
+            "the change was found.")
     dateModifiedRaw = scrapy.Field(doc="`dateModified` exactly as the page gave it.")
     dateModifiedSource = scrapy.Field(
-        doc="Where `dateModified` came from: `json-ld`, `meta:<name>` or `html:itemprop`.")
+        doc="Where `dateModified` came from: `json-ld`, `meta:<name>` or `html:itemprop`; on a "
+            "new version of a page that gives none, `sitemap or feed` or `crawl`.")
     authors = scrapy.Field(
         doc='List of `{"name": ..., "type": "Person"|"Organization"}`; organisations such as '
             '"Associated Press" count as authors.')
@@ -83,6 +87,15 @@ class Article(scrapy.Item):
             "of a cross-outlet canonical link, else the earliest published) when this article is "
             "a copy or near-copy of it; `null` on originals.")
     crawledAt = scrapy.Field(doc="When the page was fetched, UTC ISO 8601.")
+    id = scrapy.Field(
+        doc="Identifier of this version of the article: a hash of the article's key (its "
+            "same-site canonical URL, else its URL) and its text. A line written again after a "
+            "crash has the same id; `newsbot export` keeps one.")
+    version = scrapy.Field(
+        doc="1 for the first text of an article the crawl state has seen, then 2, 3 ... each "
+            "time a refetch finds its text changed; `null` when the crawl keeps no state (the "
+            "`article` spider, `NEWSBOT_STATE_ENABLED = False`).")
+    replaces = scrapy.Field(doc="`id` of the version this one replaces; `null` on a first version.")
 
 
 ARTICLE_FIELDS: tuple[str, ...] = tuple(Article.fields)

@@ -8,6 +8,8 @@ Every setting here is documented in README.md ("Settings").
 BOT_NAME = "newsbot"
 SPIDER_MODULES = ["newsbot.spiders"]
 NEWSPIDER_MODULE = "newsbot.spiders"
+# `scrapy crawl` exits non-zero when a run may have lost data (newsbot/commands/crawl.py).
+COMMANDS_MODULE = "newsbot.commands"
 ADDONS = {"newsbot.addon.Newsbot": 0}
 
 # --- Politeness -------------------------------------------------------------------------------
@@ -80,11 +82,14 @@ DOWNLOADER_MIDDLEWARES = {
     "newsbot.middlewares.compression.HttpCompressionMiddleware": 590,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "newsbot.middlewares.redirects.MetaRefreshMiddleware": 580,
+    "newsbot.middlewares.incremental.ConditionalGetMiddleware": 585,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "newsbot.middlewares.redirects.RedirectMiddleware": 600,
 }
 SPIDER_MIDDLEWARES = {
     "newsbot.middlewares.traps.TrapGuardMiddleware": 900,
+    # after the trap guard and URL length limit: only URLs that will be requested become pending
+    "newsbot.middlewares.incremental.IncrementalMiddleware": 750,
 }
 
 # --- Discovery --------------------------------------------------------------------------------
@@ -108,6 +113,7 @@ ITEM_PIPELINES = {
     "newsbot.pipelines.validate.ValidatePipeline": 200,
     "newsbot.pipelines.attribute.AttributionPipeline": 250,
     "newsbot.pipelines.dedup.DedupPipeline": 300,
+    "newsbot.pipelines.versions.VersionPipeline": 400,
 }
 # Pages whose clean body is shorter than this are not articles (section fronts, walls, 404s).
 NEWSBOT_VALIDATE_MIN_BODY_CHARS = 200
@@ -151,10 +157,20 @@ NEWSBOT_ATTRIBUTION_AGENCIES = {
     "ANSA": {"names": ["ANSA"], "domains": ["ansa.it"]},
 }
 
+# --- Crawl state (scheduled crawls fetch and export only what is new) --------------------------
+# Off: every run fetches and exports everything it finds (no versions, no lock).
+NEWSBOT_STATE_ENABLED = True
+NEWSBOT_STATE_PATH = "data/state/crawl.sqlite"
+# URLs neither announced nor handled for this many days are forgotten.
+NEWSBOT_STATE_TTL_DAYS = 30
+
 # --- Export -----------------------------------------------------------------------------------
+# One partition per run; a manifest is written next to it.
 FEEDS = {
-    "data/%(outlet)s/%(time)s.jsonl": {"format": "jsonl"},
+    "data/%(outlet)s/%(run_id)s.jsonl": {"format": "jsonl"},
 }
+# Articles written, flushed and fsync'd together, then marked exported in the crawl state.
+NEWSBOT_EXPORT_BATCH_ITEMS = 100
 FEED_EXPORTERS = {"jsonl": "newsbot.exporters.JsonLinesExporter"}
 FEED_URI_PARAMS = "newsbot.exporters.uri_params"
 FEED_STORE_EMPTY = True
@@ -166,6 +182,8 @@ NEWSBOT_PROGRESS_INTERVAL = 30.0
 EXTENSIONS = {
     "scrapy.extensions.logstats.LogStats": None,  # replaced by the progress line below
     "newsbot.extensions.summary.CrawlSummary": 500,
+    "newsbot.extensions.state.CrawlStateKeeper": 100,
+    "newsbot.extensions.runs.RunManifest": 600,
     "newsbot.extensions.deferred.DeferredRequests": 510,
 }
 

@@ -76,10 +76,10 @@ class CrawlResult:
     items: list[dict] = field(default_factory=list)
 
 
-def run_crawl(cwd: Path, spider: str, args: dict[str, str], *, outlets: list[dict] | None = None,
-              settings: dict[str, str] | None = None, output: str | None = "out.jsonl",
-              timeout: float = 90) -> CrawlResult:
-    """``scrapy crawl`` in a subprocess, as a user runs it; items read back from ``output``."""
+def crawl_command(cwd: Path, spider: str, args: dict[str, str], *,
+                  outlets: list[dict] | None = None, settings: dict[str, str] | None = None,
+                  output: str | None = "out.jsonl") -> list[str]:
+    """The ``scrapy crawl`` command line a user would type (outlets written to cwd)."""
     command = [sys.executable, "-m", "scrapy", "crawl", spider]
     for key, value in args.items():
         command += ["-a", f"{key}={value}"]
@@ -92,8 +92,19 @@ def run_crawl(cwd: Path, spider: str, args: dict[str, str], *, outlets: list[dic
         command += ["-s", f"{key}={value}"]
     if output:
         command += ["-O", output]
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newsbot.settings"}
-    proc = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
+    return command
+
+
+def crawl_env() -> dict[str, str]:
+    return {**os.environ, "SCRAPY_SETTINGS_MODULE": "newsbot.settings"}
+
+
+def run_crawl(cwd: Path, spider: str, args: dict[str, str], *, outlets: list[dict] | None = None,
+              settings: dict[str, str] | None = None, output: str | None = "out.jsonl",
+              timeout: float = 90) -> CrawlResult:
+    """``scrapy crawl`` in a subprocess, as a user runs it; items read back from ``output``."""
+    command = crawl_command(cwd, spider, args, outlets=outlets, settings=settings, output=output)
+    proc = subprocess.run(command, cwd=cwd, env=crawl_env(), capture_output=True, text=True,
                           timeout=timeout)
     items = []
     if output and (cwd / output).exists():

@@ -1,7 +1,12 @@
+import fcntl
 import gzip
 import json
+import os
+import pty
+import struct
 import subprocess
 import sys
+import termios
 
 from support import PAGES
 
@@ -46,3 +51,31 @@ def test_help_and_usage_errors():
     assert "extract" in newsbot("--help").stdout
     proc = newsbot("extract")
     assert proc.returncode == 2 and "needs FILE arguments" in proc.stderr
+
+
+def test_export_errors_name_the_problem(tmp_path):
+    proc = newsbot("export", "-o", str(tmp_path / "x.parquet"), "--data", str(tmp_path / "none"))
+    assert proc.returncode == 1 and "no data folder" in proc.stderr
+    proc = newsbot("export", "-o", str(tmp_path / "x.xlsx"), "--data", str(tmp_path))
+    assert proc.returncode == 1 and "give --format" in proc.stderr
+    proc = newsbot("export", "-o", "x.csv", "--since", "last week")
+    assert proc.returncode == 2 and "'last week' is not a date" in proc.stderr
+    proc = newsbot("export", "-o", "x.csv", "--latest-version-only", "--originals-only")
+    assert proc.returncode == 2 and "not allowed with argument" in proc.stderr
+
+
+def test_export_shows_a_progress_bar_on_a_terminal(tmp_path):
+    (tmp_path / "data" / "x").mkdir(parents=True)
+    (tmp_path / "data" / "x" / "run.jsonl").write_text(
+        "".join(json.dumps({"url": f"https://x.test/{n}", "contentHash": str(n)}) + "\n"
+                for n in range(50)))
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    proc = subprocess.run([sys.executable, "-m", "newsbot.cli", "export", "-o", "out.jsonl"],
+                          cwd=tmp_path, stderr=terminal, stdout=subprocess.PIPE, timeout=60)
+    os.close(terminal)
+    screen = os.read(controller, 65536).decode(errors="replace")
+    os.close(controller)
+    assert proc.returncode == 0, screen
+    assert "writing: 100%" in screen and "50/50" in screen
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 50

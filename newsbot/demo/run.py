@@ -30,6 +30,8 @@ def demo_settings(outlets_file: Path, output: Path, log_file: Path | None) -> di
         "DOWNLOAD_DELAY": 0,
         "AUTOTHROTTLE_ENABLED": False,
         "FEEDS": {str(output): {"format": "jsonl", "overwrite": True}},
+        # a crawl state of its own, emptied each time: every demo is a first run
+        "NEWSBOT_STATE_PATH": str(output.with_name("state.sqlite")),
         "LOG_FILE": str(log_file) if log_file else None,
         "LOG_FILE_APPEND": False,
     }
@@ -49,8 +51,10 @@ def run_demo(out_dir: Path) -> dict[str, Any]:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newsbot.settings")
     out_dir.mkdir(parents=True, exist_ok=True)
     output = out_dir / "articles.jsonl"
-    for stale in out_dir.glob(INDEX_FILE + "*"):  # each demo starts from an empty index
-        stale.unlink()
+    # each demo starts from an empty crawl state and near-duplicate index
+    for stale in [*out_dir.glob("state.sqlite*"), *out_dir.glob(INDEX_FILE + "*")]:
+        if stale.is_file():
+            stale.unlink()
     with serve_sites({name: DEMO_DIR / "sites" / name for name in SITES}) as servers:
         bases = {name: server.base_url for name, server in servers.items()}
         outlets_file = write_outlets(bases, out_dir / "outlets.json")

@@ -4,12 +4,14 @@ Each site is a folder served on its own loopback address (127.0.0.2, 127.0.0.3 .
 crawler sees distinct hosts with their own politeness slots, on port 0 (a free port). Files are
 templates: ``{{base:NAME}}`` becomes site NAME's base URL, so sitemaps and canonical links work
 whatever port was picked. ``/x/`` serves ``x/index.html``; ``/x`` falls back to ``x.html``;
-``/x.gz`` serves ``x`` gzipped; ``404.html`` answers missing paths with status 404.
+``/x.gz`` serves ``x`` gzipped; ``404.html`` answers missing paths with status 404. Every page
+has an ``ETag`` (a hash of its bytes) and ``If-None-Match`` with it gets ``304 Not Modified``.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import mimetypes
 import re
 import threading
@@ -35,9 +37,14 @@ class SiteHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self.server.hits.append(self.path)
         status, content_type, body = self.server.resolve(self.path)
+        etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"'
+        if status == 200 and self.headers.get("If-None-Match") == etag:
+            status, body = 304, b""  # conditional GET, as scheduled crawls send for sitemaps
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
+        if status in (200, 304):
+            self.send_header("ETag", etag)
         self.end_headers()
         self.wfile.write(body)
 

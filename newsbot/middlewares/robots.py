@@ -64,6 +64,17 @@ class RobotsTxtMiddleware(ScrapyRobotsTxt):
             self._defer(request, self.unreachable[netloc])
         self.process_request_2(parser, request)
 
+    async def robot_parser(self, request: Request) -> object:
+        """Scrapy's, except that every request waiting for one robots.txt gets its parser.
+
+        Scrapy 2.19 has all waiters await one shared Deferred: the first gets the parser, and its
+        callback hands None (allowed!) to the next. Requests made while robots.txt is in flight
+        (a crawl's start requests, the URLs an earlier run left pending) went through unchecked.
+        The parser is read from the table once the fetch has settled instead.
+        """
+        await super().robot_parser(request)
+        return self._parsers[urlparse_cached(request).netloc]
+
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         self.fetched_at[netloc] = time.monotonic()
         status = response.status

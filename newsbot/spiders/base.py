@@ -59,6 +59,8 @@ class NewsbotSpider(scrapy.Spider):
 
     slug: str = "adhoc"
     """Folder name of this crawl's output (``%(outlet)s`` in FEEDS), validated."""
+    incremental: bool = False
+    """Keeps crawl state between runs (:mod:`newsbot.state`): only what is new is fetched."""
     resumes_deferred: bool = False
     """Whether requests deferred by an earlier crawl with the same slug are made again."""
 
@@ -74,6 +76,7 @@ class NewsbotSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.arguments = dict(kwargs)  # as given with -a, for the run's manifest
         spider.known_outlets = load_outlets(crawler.settings.get("NEWSBOT_OUTLETS_FILE"))
         spider.extract_budget = crawler.settings.getfloat("NEWSBOT_EXTRACT_TIME_BUDGET")
         crawler.signals.connect(spider.headers_received, signal=signals.headers_received)

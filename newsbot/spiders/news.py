@@ -38,6 +38,7 @@ HEAD_LIMIT = 512 * 1024
 
 class NewsSpider(NewsbotSpider):
     name = "news"
+    incremental = True
     resumes_deferred = True
 
     def __init__(self, outlet: str | None = None, home: str | None = None,
@@ -227,6 +228,11 @@ class NewsSpider(NewsbotSpider):
             self.crawler.stats.inc_value("newsbot/discovery/articles")
             yield Request(url, self.parse_article, priority=priority,
                           meta={"outlet": outlet.name, "entry": asdict(entry)})
+
+    def unschedule(self, outlet: str, url: str) -> None:
+        """The crawl state says ``url`` need not be fetched: forget it, so that a run announcing
+        a million known URLs does not keep them all in memory."""
+        self._scheduled.get(outlet, set()).discard(url)
 
     def recent(self, raw_date: str | None) -> bool:
         """False only for entries dated before ``since`` (undated entries are kept)."""

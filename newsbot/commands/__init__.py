@@ -1,0 +1,1 @@
+"""Scrapy commands newsbot adapts (``COMMANDS_MODULE``)."""

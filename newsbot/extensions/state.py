@@ -1,0 +1,115 @@
+"""Opens the crawl state for a scheduled crawl, locks its outlets, and records what it handles.
+
+Enabled for spiders with ``incremental = True`` (the ``news`` spider) unless
+``NEWSBOT_STATE_ENABLED`` is off. The other state components find it with
+``crawler.get_extension(CrawlStateKeeper)`` and do nothing without it: the spider middleware and
+the conditional-GET middleware (:mod:`newsbot.middlewares.incremental`), the version pipeline
+(:mod:`newsbot.pipelines.versions`) and the JSON Lines exporter, which reports each durably
+written batch here (:meth:`CrawlStateKeeper.synced`).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from newsbot.extensions.runs import stop_run
+from newsbot.state import CrawlState, Handled, StateError, article_key, open_state
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+STATE_KEY = "newsbot_state_key"
+"""Request meta: the :func:`~newsbot.urls.url_key` an article request was recorded under."""
+GONE = (404, 410)
+
+
+class CrawlStateKeeper:
+    def __init__(self, crawler: Crawler, state: CrawlState, outlets: list[str]):
+        self.crawler = crawler
+        self.state = state
+        self.outlets = outlets
+        self._feeds = 0
+        self._partly_synced: dict[str, int] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlStateKeeper:
+        spider = crawler.spider
+        if not getattr(spider, "incremental", False):
+            raise NotConfigured(f"spider {spider.name!r} keeps no crawl state")
+        outlets = sorted(o.name for o in spider.outlets)
+        try:
+            state = open_state(crawler.settings)
+            if state is None:
+                raise NotConfigured("NEWSBOT_STATE_ENABLED is off")
+            try:
+                for outlet in outlets:
+                    state.lock(outlet)
+            except StateError:
+                state.close()
+                raise
+        except StateError as exc:
+            logger.error("%s", exc)  # one clear line before the bootstrap traceback
+            raise
+        keeper = cls(crawler, state, outlets)
+        crawler.signals.connect(keeper.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(keeper.response_received, signal=signals.response_received)
+        crawler.signals.connect(keeper.error, signal=signals.spider_error)
+        crawler.signals.connect(keeper.error, signal=signals.item_error)
+        crawler.signals.connect(keeper.engine_started, signal=signals.engine_started)
+        crawler.signals.connect(keeper.engine_stopped, signal=signals.engine_stopped)
+        return keeper
+
+    def engine_started(self) -> None:
+        """Feeds are open by now (:class:`newsbot.extensions.runs.RunManifest`)."""
+        if not self._feeds:
+            logger.warning("No JSON Lines feed on local disk: articles are never marked "
+                           "exported, so every run exports them again (use the default FEEDS "
+                           "or -O FILE.jsonl, or -s NEWSBOT_STATE_ENABLED=False)")
+
+    # --- what the run handled -----------------------------------------------------------------
+    def item_dropped(self, item: Any) -> None:
+        """Not an article, a duplicate, unchanged: handled, fetched again only if re-dated."""
+        adapter = ItemAdapter(item)
+        if adapter.get("url"):
+            self._handled([Handled(article_key(adapter["url"], adapter.get("canonicalUrl")))])
+
+    def response_received(self, response: Response, request: Request) -> None:
+        if response.status in GONE and STATE_KEY in request.meta:
+            self._handled([Handled(request.meta[STATE_KEY])])
+
+    def feed_opened(self, feed: object) -> None:
+        self._feeds += 1
+
+    def synced(self, feed: object, batch: list[Handled]) -> None:
+        """A feed has ``batch`` on disk; once every feed has an article, it is exported."""
+        ready = []
+        for handled in batch:
+            count = self._partly_synced.pop(handled.key, 0) + 1
+            if count >= self._feeds:
+                ready.append(handled)
+            else:
+                self._partly_synced[handled.key] = count
+        self._handled(ready)  # if this fails, they are exported again next run, with the same id
+
+    def _handled(self, done: list[Handled]) -> None:
+        try:
+            self.state.handled(done)
+        except StateError as exc:
+            stop_run(self.crawler, "state_failed", f"{exc}; the crawl stops")
+
+    # --- failures and the end -----------------------------------------------------------------
+    def error(self, failure: Any) -> None:
+        if isinstance(failure.value, StateError):
+            stop_run(self.crawler, "state_failed", f"{failure.value}; the crawl stops")
+
+    def engine_stopped(self) -> None:
+        self.state.close()

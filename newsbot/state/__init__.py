@@ -1,0 +1,144 @@
+"""Crawl state: what scheduled runs remember between runs, behind one small interface.
+
+A run asks the state three questions: which announced article URLs are worth fetching
+(:meth:`CrawlState.discover`), which sitemaps and feeds can be fetched conditionally
+(:meth:`CrawlState.cursor`), and what the last exported version of an article was
+(:meth:`CrawlState.article`). It tells the state what it found and what it durably exported.
+
+The contract an implementation keeps (SQLite here, Redis for distributed crawls):
+
+* An article URL is *pending* from its discovery until the run *handles* it (exports it, finds
+  it unchanged, drops it, or gets a 404/410 for it). Pending URLs survive crashes and are
+  handed back by :meth:`CrawlState.pending` so the next run fetches them: nothing discovered
+  is lost, whatever the run died of.
+* A handled URL is fetched again only when a sitemap or feed announces it with a later date
+  (``lastmod``, ``news:publication_date``, feed dates) than when it was handled.
+* :meth:`CrawlState.handled` with a :class:`Version` is called only after the article's line
+  is durably written, and is committed when it returns.
+* Entries expire: articles not announced nor handled for the TTL are forgotten, cursors after
+  half of it (so every sitemap is refetched in full, and its URLs re-announced, before they
+  expire). Memory must not grow with the number of URLs remembered.
+* :meth:`CrawlState.lock` keeps two runs of one outlet apart (across machines for Redis).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from newsbot.dedup.fingerprints import short_id
+from newsbot.urls import same_site, url_key
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+
+
+class StateError(RuntimeError):
+    """The crawl state cannot be read or written; the message says where and why."""
+
+
+class StateLocked(StateError):
+    """Another run holds an outlet this run wants to crawl."""
+
+
+@dataclass(frozen=True)
+class Found:
+    """An article URL announced by a sitemap, feed or front page."""
+
+    key: str
+    """:func:`url_key` of the announced URL"""
+    url: str
+    """URL as requested (kept to fetch it again if the run dies)"""
+    date: str | None = None
+    """announced date, UTC ISO 8601 (the entry's lastmod, else its publication date)"""
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """What a sitemap or feed answered last time, for a conditional GET."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    refetch: bool = False
+    """always fetched in full: a sitemap index, whose children may change while it does not"""
+
+
+@dataclass(frozen=True)
+class Version:
+    """The last exported version of an article."""
+
+    content_hash: str
+    number: int
+    id: str
+    announced: str | None = None
+    """date the article was last announced with (fills ``dateModified`` of a new version)"""
+
+
+@dataclass(frozen=True)
+class Handled:
+    """An article the run is done with: exported (``version`` set) or not worth exporting."""
+
+    key: str
+    version: Version | None = None
+
+
+class CrawlState(Protocol):
+    def lock(self, outlet: str) -> None:
+        """Hold ``outlet`` until :meth:`close`; raise :class:`StateLocked` if another run does."""
+
+    def discover(self, outlet: str, found: Sequence[Found]) -> list[bool]:
+        """Record announced URLs as pending unless handled and not re-dated since; for each,
+        whether to fetch it."""
+
+    def pending(self, outlet: str) -> Iterator[Found]:
+        """Pending URLs of ``outlet`` left by earlier runs (streamed, not loaded at once)."""
+
+    def resolved(self, outlet: str, key: str, article: str, url: str) -> None:
+        """URL ``key`` turned out to be article ``article`` (a redirect or a same-site
+        canonical): handling the article handles the URL too."""
+
+    def cursor(self, url: str) -> Cursor | None:
+        """The cursor of a sitemap or feed, if one is remembered."""
+
+    def save_cursor(self, outlet: str, cursor: Cursor) -> None:
+        """Remember a cursor; call it only once the document's entries were discovered."""
+
+    def article(self, key: str) -> Version | None:
+        """The last exported version of article ``key``."""
+
+    def handled(self, done: Sequence[Handled]) -> None:
+        """Mark articles handled, and the URLs resolved to them no longer pending; committed
+        on return (a crash of the process never undoes it)."""
+
+    def close(self) -> None:
+        """Release locks and connections."""
+
+
+def article_key(url: str, canonical: str | None) -> str:
+    """Key of an article: its same-site canonical URL, else the URL it was fetched from.
+
+    A canonical on another site (a reprint pointing at its wire original) is not this article.
+    """
+    if canonical and same_site(url, canonical):
+        return url_key(canonical)
+    return url_key(url)
+
+
+def version_id(key: str, content_hash: str | None) -> str:
+    """``id`` of an article version: the same article with the same text, the same id."""
+    return short_id(f"{key}\n{content_hash or ''}")
+
+
+def open_state(settings: BaseSettings) -> CrawlState | None:
+    """The state the settings ask for, or None when ``NEWSBOT_STATE_ENABLED`` is off."""
+    if not settings.getbool("NEWSBOT_STATE_ENABLED"):
+        return None
+    from newsbot.state.sqlite import SqliteState
+
+    ttl_days = settings.getfloat("NEWSBOT_STATE_TTL_DAYS")
+    if ttl_days <= 0:
+        raise StateError(f"NEWSBOT_STATE_TTL_DAYS must be positive, not {ttl_days}")
+    return SqliteState(Path(settings.get("NEWSBOT_STATE_PATH")), ttl_days * 86400)
