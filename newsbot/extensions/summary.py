@@ -80,8 +80,8 @@ class CrawlSummary:
 
     def progress(self) -> None:
         s = summarise(self.crawler.stats.get_stats())
-        engine = self.crawler.engine
-        queued = len(engine.slot.scheduler) if engine and engine.slot else 0
+        scheduler = self.crawler.engine.scheduler if self.crawler.engine else None
+        queued = len(scheduler) if scheduler is not None and hasattr(scheduler, "__len__") else 0
         logger.info("Progress: %d pages fetched, %d articles exported, %d duplicates, "
                     "%d errors, %d requests queued", s["pages"], s["articles"],
                     sum(s["duplicates"].values()), s["errors"] + s["download_errors"], queued)

@@ -1,8 +1,9 @@
 """Dedupe stage: each article once, and every copy in the story of its original.
 
-* same URL (canonicalised, including a same-site ``<link rel=canonical>``) in this run, or
-  with the same text in an earlier run: dropped; with new text in an earlier run: a new version,
-  kept in its story;
+* same URL (canonicalised, including a same-site ``<link rel=canonical>``) in this run:
+  dropped; seen in an earlier run: kept in its story (whether an unchanged refetch is exported
+  again is decided by the versions stage from the crawl state, which only knows lines durably
+  written);
 * same text on the same outlet under another URL: the same article, dropped;
 * the same or nearly the same story on another outlet (an exact copy, a trimmed, extended or
   copy-edited reprint): kept with the story's ``storyId`` and ``duplicateOf`` = its original's
@@ -99,15 +100,18 @@ class DedupPipeline:
             self.stats.inc_value("newsbot/dedup_index/expired", self.index.expire(cutoff))
             self.expired_before = cutoff
         doc = self._doc(adapter, today)
+        # An article indexed by an earlier run is refetched: it stays in its story. Whether it is
+        # exported again is the versions stage's call, which trusts the crawl state: only lines
+        # durably written are known there, while this index may hold articles of a run that
+        # died before writing them.
         earlier = self.index.find_url(keys)
-        if earlier and earlier.content_hash == doc.content_hash:
-            self._drop("same_url", f"same URL and text as an article of an earlier run: {url}")
         lsh_keys = band_keys(doc.body, doc.lead)
         if (adapter.get("pageType") or "").lower() in LIVE_BLOG_TYPES:
             self.stats.inc_value("newsbot/dedup_index/live_blog")
             lsh_keys = lsh_keys[:0]  # a story of its own that nothing joins
         if earlier:
-            self.stats.inc_value("newsbot/dedup_index/new_version")
+            if earlier.content_hash != doc.content_hash:
+                self.stats.inc_value("newsbot/dedup_index/new_version")
             placement = self.clusterer.update(doc, earlier, keys, lsh_keys)
         else:
             placement = self.clusterer.place(doc, keys, lsh_keys)

@@ -157,3 +157,11 @@ def test_loopback_is_refused_without_the_opt_in(wire, tmp_path):
     assert result.items == []
     assert "Blocked non-public address/scheme" in result.log
     assert len(wire.hits) == hits_before
+
+
+def test_progress_line_during_the_crawl(wire, tmp_path):
+    result = run_crawl(tmp_path, "news", {"outlet": "wire"}, outlets=declared(wire.base_url),
+                       settings={"NEWSBOT_PROGRESS_INTERVAL": "0.05", "DOWNLOAD_DELAY": "0.1"})
+    assert result.returncode == 0, result.log
+    assert "Progress: " in result.log and "requests queued" in result.log
+    assert "Traceback" not in result.log

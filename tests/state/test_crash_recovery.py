@@ -144,11 +144,6 @@ def small_disk(tmp_path):
     subprocess.run(["umount", str(disk)], check=True)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "data loss found when merging issue 4: the near-duplicate index (newsbot/pipelines/dedup.py) "
-    "remembers an article when the pipeline sees it, not when its line is on disk; after the "
-    "failed export, the next run drops the refetched articles as 'same URL and text as an "
-    "article of an earlier run'. The index must follow what the exporter marks exported."))
 def test_a_full_disk_stops_the_run_and_loses_nothing(tmp_path, baseline, small_disk):
     feeds = {"FEEDS": json.dumps({"disk/%(outlet)s/%(run_id)s.jsonl": {"format": "jsonl"}}),
              "NEWSBOT_EXPORT_BATCH_ITEMS": "1"}
