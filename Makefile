@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test install clean
+.PHONY: demo demo-distributed test install clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ install: $(VENV)/.installed
 
 demo: install
 	$(VENV)/bin/newsbot demo --out data/demo
+
+# Needs redis-server (Debian: apt-get install -y redis-server); the demo starts its own.
+demo-distributed: install
+	$(VENV)/bin/newsbot demo --workers 2 --out data/demo-distributed
 
 test: install
 	$(PY) -m pytest

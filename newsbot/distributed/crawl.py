@@ -81,15 +81,6 @@ return left
 # KEYS: workers, requests, leases, finished, lock keys (released by the last worker).
 # ARGV: worker, finished (1/0)
 
-_ALIVE = _NOW + """
-local out = {}
-for i = 1, #ARGV do
-  local deadline = redis.call('ZSCORE', KEYS[1], ARGV[i])
-  out[i] = (deadline and tonumber(deadline) > now) and 1 or 0
-end
-return out
-"""
-
 _REAP = _NOW + """
 local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
 for _, id in ipairs(ids) do
@@ -101,6 +92,19 @@ end
 return #ids
 """
 # KEYS: requests, leases, data, score, owner.  ARGV: at most this many
+
+_CLAIM = _NOW + """
+for i = 2, #ARGV do
+  local owner = redis.call('HGET', KEYS[1], ARGV[i])
+  if owner and owner ~= ARGV[1] then
+    local deadline = redis.call('ZSCORE', KEYS[2], owner)
+    if deadline and tonumber(deadline) > now then return 0 end
+  end
+end
+for i = 2, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], ARGV[1]) end
+return 1
+"""
+# KEYS: placed, workers.  ARGV: worker, article keys...
 
 _OTHERS = """
 local others = 0
@@ -138,8 +142,8 @@ class RedisCrawl:
         self._stop = threading.Event()
         self._beating: threading.Thread | None = None
         self._scripts = {name: redis.register_script(code) for name, code in (
-            ("join", _JOIN), ("beat", _BEAT), ("leave", _LEAVE), ("alive", _ALIVE),
-            ("reap", _REAP), ("others", _OTHERS))}
+            ("join", _JOIN), ("beat", _BEAT), ("leave", _LEAVE),
+            ("reap", _REAP), ("others", _OTHERS), ("claim", _CLAIM))}
 
     def key(self, name: str) -> str:
         return self.prefix + name
@@ -165,13 +169,6 @@ class RedisCrawl:
             keys=[self.key("workers"), self.key("requests"), self.key("leases"),
                   self.key("finished"), *self.lock_keys], args=[self.worker, int(finished)])
         return int(left)
-
-    def alive(self, workers: Iterable[str]) -> set[str]:
-        workers = list(workers)
-        if not workers:
-            return set()
-        flags = self._scripts["alive"](keys=[self.key("workers")], args=workers)
-        return {w for w, flag in zip(workers, flags, strict=True) if flag}
 
     def beat(self, client: Any = None) -> None:
         self._scripts["beat"](
@@ -282,16 +279,12 @@ class RedisCrawl:
         self.settle()
 
     # --- dedup: which worker placed an article in this run ------------------------------------
-    def placed_by_another(self, keys: Iterable[str]) -> bool:
-        """Whether a live worker other than this one placed one of these article keys in this
-        run (a worker that died before exporting it does not count: its work is redone)."""
-        keys = sorted(keys)
-        owners = {o.decode() for o in self.redis.hmget(self.key("placed"), keys) if o}
-        owners.discard(self.worker)
-        return bool(self.alive(owners))
-
-    def place(self, keys: Iterable[str]) -> None:
-        self.redis.hset(self.key("placed"), mapping={k: self.worker for k in keys})
+    def claim(self, keys: Iterable[str]) -> bool:
+        """Record that this worker places the article with these keys in this run; False when
+        a live worker other than this one already did (a worker that died before exporting it
+        does not count: its work is redone). One script, so two workers cannot both claim it."""
+        return bool(self._scripts["claim"](keys=[self.key("placed"), self.key("workers")],
+                                           args=[self.worker, *sorted(keys)]))
 
     # --- the end ------------------------------------------------------------------------------
     def spider_closed(self, reason: str) -> None:
