@@ -38,3 +38,13 @@ def site_dirs(tmp_path: Path):
         path.mkdir(parents=True, exist_ok=True)
         return path
     return make
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path):
+    """A private ``redis-server`` (the Debian package) on a free loopback port, for this test."""
+    from newsbot.distributed.server import RedisServer
+
+    server = RedisServer(tmp_path / "redis").start()
+    yield server
+    server.stop()

@@ -68,7 +68,7 @@ def decode(data: bytes, spider: Spider, max_size: int) -> Request:
     priority = entry.get("priority", 0)
     if not isinstance(priority, int) or isinstance(priority, bool):
         raise BadRequest("priority is not a whole number")
-    raw_meta = entry.get("meta") or {}
+    raw_meta = entry.get("meta", {})
     if not isinstance(raw_meta, dict):
         raise BadRequest("meta is not an object")
     meta = {k: v for k, v in raw_meta.items() if k in ALLOWED_META}

@@ -112,7 +112,7 @@ def _text(value: bytes | None) -> str | None:
 class RedisState:
     """:class:`newsbot.state.CrawlState` in Redis; entries expire after ``ttl`` seconds."""
 
-    def __init__(self, client: redis.Redis, ttl: float, crawl: RedisCrawl | None = None):
+    def __init__(self, client: redis.Redis, ttl: float, crawl: RedisCrawl):
         self.redis = client
         self.ttl = int(ttl)
         self.crawl = crawl
@@ -123,15 +123,12 @@ class RedisState:
         self._lock = client.register_script(_LOCK)
 
     def lock(self, outlet: str) -> None:
-        name = self.crawl.name if self.crawl else "this process"
-        lease_ms = self.crawl.lease_ms if self.crawl else 60_000
         key = f"{P}lock:{outlet}"
-        holder = self._call(self._lock, keys=[key], args=[name, lease_ms])
+        holder = self._call(self._lock, keys=[key], args=[self.crawl.name, self.crawl.lease_ms])
         if holder:
             raise StateLocked(f"outlet {outlet!r} is being crawled by another distributed crawl "
                               f"({holder.decode()}); this worker does not start")
-        if self.crawl:
-            self.crawl.lock_keys.append(key)
+        self.crawl.lock_keys.append(key)
 
     def discover(self, outlet: str, found: Sequence[Found]) -> list[bool]:
         if not found:
