@@ -77,7 +77,10 @@ class PatientRedis(redis.Redis):
         while True:
             try:
                 result = call(*args, **kwargs)
-            except OUTAGE as exc:
+            except redis.RedisError as exc:
+                if not isinstance(exc, OUTAGE):  # Redis answered (e.g. NOSCRIPT after a restart)
+                    self._back(started)
+                    raise
                 now = time.monotonic()
                 started = now if started is None else started
                 if now - started >= self.outage_timeout:
@@ -90,11 +93,14 @@ class PatientRedis(redis.Redis):
                 time.sleep(wait)
                 wait = min(MAX_BACKOFF, wait * 2)
                 continue
-            if started is not None:
-                self.recovered_at = time.monotonic()
-                logger.warning("Redis at %s is back after %.1f s; the crawl goes on",
-                               shown(self.url), self.recovered_at - started)
+            self._back(started)
             return result
+
+    def _back(self, outage_started: float | None) -> None:
+        if outage_started is not None:
+            self.recovered_at = time.monotonic()
+            logger.warning("Redis at %s is back after %.1f s; the crawl goes on",
+                           shown(self.url), self.recovered_at - outage_started)
 
 
 def connect(url: str, outage_timeout: float) -> PatientRedis:
