@@ -12,6 +12,7 @@ acknowledgement (a worker killed with requests in flight loses them). Here:
   run's dupefilter: :meth:`newsbot.distributed.crawl.RedisCrawl.join`);
 * the fingerprint and the push are one Lua script, which also acknowledges the lease of the
   request it replaces (a redirect, a retry);
+* start requests are fingerprinted too (every worker makes them, one fetches them);
 * a pop leases the request (:mod:`newsbot.distributed.crawl`); the scheduler says it has
   pending requests while other workers hold leases, since their pages may lead to more.
 """
@@ -150,7 +151,10 @@ class RedisScheduler(Scheduler):
         lease = request.meta.pop(LEASE, None)  # a redirect or retry of a leased request
         if lease is not None:
             self.crawl.held.pop(lease, None)
-        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        # Every worker makes the spider's start requests (dont_filter, as Scrapy makes them):
+        # the crawl's first one wins, unlike retries, which must get through.
+        filtered = not request.dont_filter or request.meta.get("is_start_request")
+        fingerprint = self.df.request_fingerprint(request) if filtered else ""
         if not self.queue.push(request, fingerprint, lease or ""):
             self.df.log(request, self.spider)
             return False
