@@ -186,8 +186,10 @@ class RedisCrawl:
         while not self._stop.wait(interval):
             try:
                 self.beat(plain)
-            except redis.RedisError as exc:
+            except redis.RedisError as exc:  # an outage: the reactor's commands log it
                 logger.debug("Heartbeat failed: %s", exc)
+            except Exception:  # never let the heartbeat die silently: leases would expire
+                logger.exception("Heartbeat failed")
 
     # --- leases -------------------------------------------------------------------------------
     def leased(self, lease: str, request: Request) -> None:
