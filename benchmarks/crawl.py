@@ -169,26 +169,29 @@ def stat(log: str, name: str) -> int:
     return int(match[1]) if match else 0
 
 
-def run(commands: list[tuple[list[str], Path, dict[str, str]]]) -> tuple[list[str], float]:
-    """Start the processes together; their logs and the largest peak RSS (MB)."""
+def run(commands: list[tuple[list[str], Path, dict[str, str]]]
+        ) -> tuple[list[str], float, float]:
+    """Start the processes together; their logs, the largest peak RSS (MB) and the CPU seconds
+    they used (user and system)."""
     procs = []
     for command, cwd, env in commands:
         cwd.mkdir(parents=True, exist_ok=True)
         log = open(cwd / "crawl.log", "w+", encoding="utf-8")  # noqa: SIM115
         procs.append((subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                                        stderr=log), log))
-    peak = 0.0
+    peak = cpu = 0.0
     logs = []
     for proc, log in procs:
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         peak = max(peak, usage.ru_maxrss / 1024)
+        cpu += usage.ru_utime + usage.ru_stime
         log.seek(0)
         logs.append(log.read())
         log.close()
         if proc.returncode:
             raise SystemExit(f"a crawl failed ({proc.returncode}); see {log.name}")
-    return logs, peak
+    return logs, peak, cpu
 
 
 def rate(logs: list[str], count_stat: str) -> tuple[int, float]:
@@ -231,29 +234,30 @@ def main() -> int:
     server.start()
     base = f"http://127.0.0.1:{port_out.get(timeout=120)}"
     results: dict[str, dict[str, float]] = {}
+    load_before = os.getloadavg()[0]
     rows = []
     notes: list[str] = []
     with tempfile.TemporaryDirectory(prefix="newsbot-crawl-bench-") as tmp:
         work = Path(args.work or tmp)
         print(f"{args.pages} pages on {base}; work folder {work}", file=sys.stderr)
 
-        def record(name: str, count: int, seconds: float, peak: float) -> None:
+        def record(name: str, count: int, seconds: float, peak: float, cpu: float) -> None:
             if count != args.pages:
                 notes.append(f"{name}: {count} articles out of {args.pages} pages (SHORT)")
             results[name] = {"pages_per_s": round(count / seconds, 1)}
-            rows.append((name, count, seconds, peak))
+            rows.append((name, count, seconds, peak, cpu))
             print(f"  {name}: {count} in {seconds:.1f} s", file=sys.stderr)
 
         bare = [sys.executable, "-m", "scrapy", "runspider", str(Path(__file__).resolve()),
                 "-a", f"index={base}/sitemap-index.xml"]
-        logs, peak = run([(bare, work / "bare", {**os.environ, "SCRAPY_SETTINGS_MODULE": ""})])
-        record("bare", *rate(logs, "item_scraped_count"), peak)
+        logs, peak, cpu = run([(bare, work / "bare",
+                                {**os.environ, "SCRAPY_SETTINGS_MODULE": ""})])
+        record("bare", *rate(logs, "item_scraped_count"), peak, cpu)
 
         single = work / "newsbot"
         single.mkdir()
-        logs, peak = run([(newsbot_command(base, single), single, env)])
-        count, seconds = rate(logs, "item_scraped_count")
-        record("newsbot", count, seconds, peak)
+        logs, peak, cpu = run([(newsbot_command(base, single), single, env)])
+        record("newsbot", *rate(logs, "item_scraped_count"), peak, cpu)
         results["newsbot"]["peak_rss_mb"] = round(peak, 1)
 
         for workers in (2, 4):
@@ -264,9 +268,9 @@ def main() -> int:
                     cwd = work / f"redis_{workers}" / f"w{n}"
                     cwd.mkdir(parents=True)
                     commands.append((newsbot_command(base, cwd), cwd, renv))
-                logs, peak = run(commands)
+                logs, peak, cpu = run(commands)
                 used = redis_py.Redis.from_url(redis.url).info("memory")["used_memory"]
-            record(f"redis_{workers}", *rate(logs, "item_scraped_count"), peak)
+            record(f"redis_{workers}", *rate(logs, "item_scraped_count"), peak, cpu)
             notes.append(f"Redis after redis_{workers}: {used / 2**20:.1f} MB used "
                          f"({used / args.pages:.0f} bytes per article page crawled)")
 
@@ -284,14 +288,15 @@ def main() -> int:
     ceiling = results["bare"]["pages_per_s"]
     one = results["newsbot"]["pages_per_s"]
     print(f"\nCrawl throughput, {args.pages} generated article pages on 127.0.0.1 "
-          f"({os.cpu_count()} cores)\n")
+          f"({os.cpu_count()} cores; load average {load_before:.1f} before, "
+          f"{os.getloadavg()[0]:.1f} after)\n")
     print("| configuration | articles | seconds | pages/s | × bare | × newsbot 1 process | "
-          "peak RSS MB (per process) |")
-    print("|---|---|---|---|---|---|---|")
-    for name, count, seconds, peak in rows:
+          "CPU ms per article | peak RSS MB (per process) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, count, seconds, peak, cpu in rows:
         pps = results[name]["pages_per_s"]
         print(f"| {name} | {count} | {seconds:.1f} | {pps} | {pps / ceiling:.2f} | "
-              f"{pps / one:.2f} | {peak:.0f} |")
+              f"{pps / one:.2f} | {1000 * cpu / max(count, 1):.0f} | {peak:.0f} |")
     for note in notes:
         print(f"\n{note}")
     if args.json:
