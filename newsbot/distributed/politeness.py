@@ -9,8 +9,11 @@ any worker, and waits for it; a ``Retry-After`` or back-off hold by one worker
 (:mod:`newsbot.middlewares.hosts`) pushes the instant forward for all. A delay of 0 (loopback
 crawls, benchmarks) reserves nothing and costs nothing.
 
-What is shared is the rate; ``CONCURRENT_REQUESTS_PER_DOMAIN`` still counts per worker (with a
-delay of a second or more and answers faster than that, it is rarely reached).
+What is shared is the rate: reservations are spaced by the delay, but a worker too busy to send
+at its reserved instant sends late, possibly close to the next worker's request (the test,
+``tests/reliability/test_t17_politeness_redis.py``, measures the combined rate at the server).
+``CONCURRENT_REQUESTS_PER_DOMAIN`` still counts per worker (with a delay of a second or more and
+answers faster than that, it is rarely reached).
 """
 
 from __future__ import annotations
