@@ -169,10 +169,19 @@ def stat(log: str, name: str) -> int:
     return int(match[1]) if match else 0
 
 
+def cpu_times() -> tuple[int, int]:
+    """(idle, total) jiffies of the whole machine so far (``/proc/stat``)."""
+    with open("/proc/stat", encoding="ascii") as stat_file:
+        values = [int(v) for v in stat_file.readline().split()[1:]]
+    return values[3] + values[4], sum(values)
+
+
 def run(commands: list[tuple[list[str], Path, dict[str, str]]]
         ) -> tuple[list[str], float, float]:
     """Start the processes together; their logs, the largest peak RSS (MB) and the CPU seconds
     they used (user and system)."""
+    global machine_idle
+    idle_before, total_before = cpu_times()
     procs = []
     for command, cwd, env in commands:
         cwd.mkdir(parents=True, exist_ok=True)
@@ -191,7 +200,14 @@ def run(commands: list[tuple[list[str], Path, dict[str, str]]]
         log.close()
         if proc.returncode:
             raise SystemExit(f"a crawl failed ({proc.returncode}); see {log.name}")
+    idle, total = cpu_times()
+    machine_idle = (idle - idle_before) / max(total - total_before, 1)
     return logs, peak, cpu
+
+
+machine_idle = 0.0
+"""Share of the machine's CPU time left idle during the last :func:`run` (other work on a
+shared machine shows here)."""
 
 
 def rate(logs: list[str], count_stat: str) -> tuple[int, float]:
@@ -245,7 +261,7 @@ def main() -> int:
             if count != args.pages:
                 notes.append(f"{name}: {count} articles out of {args.pages} pages (SHORT)")
             results[name] = {"pages_per_s": round(count / seconds, 1)}
-            rows.append((name, count, seconds, peak, cpu))
+            rows.append((name, count, seconds, peak, cpu, machine_idle))
             print(f"  {name}: {count} in {seconds:.1f} s", file=sys.stderr)
 
         bare = [sys.executable, "-m", "scrapy", "runspider", str(Path(__file__).resolve()),
@@ -282,7 +298,19 @@ def main() -> int:
             command[1:1] = ["-m", "cProfile", "-o", str(profiled / "crawl.prof")]
             command += ["-a", f"limit={limit}"]
             run([(command, profiled, env)])
-            print_profile(profiled / "crawl.prof")
+            print_profile(profiled / "crawl.prof", "newsbot in one process")
+            with redis_server(work / "redis-profile") as redis:
+                renv = {**env, "NEWSBOT_REDIS_URL": redis.url}
+                commands = []
+                for n in range(2):
+                    cwd = profiled / f"w{n}"
+                    cwd.mkdir()
+                    command = newsbot_command(base, cwd) + ["-a", f"limit={limit}"]
+                    if n == 0:
+                        command[1:1] = ["-m", "cProfile", "-o", str(cwd / "crawl.prof")]
+                    commands.append((command, cwd, renv))
+                run(commands)
+            print_profile(profiled / "w0" / "crawl.prof", "one of two Redis workers")
 
     server.terminate()
     ceiling = results["bare"]["pages_per_s"]
@@ -291,12 +319,13 @@ def main() -> int:
           f"({os.cpu_count()} cores; load average {load_before:.1f} before, "
           f"{os.getloadavg()[0]:.1f} after)\n")
     print("| configuration | articles | seconds | pages/s | × bare | × newsbot 1 process | "
-          "CPU ms per article | peak RSS MB (per process) |")
-    print("|---|---|---|---|---|---|---|---|")
-    for name, count, seconds, peak, cpu in rows:
+          "CPU ms per article | cores used | machine idle | peak RSS MB (per process) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for name, count, seconds, peak, cpu, idle in rows:
         pps = results[name]["pages_per_s"]
         print(f"| {name} | {count} | {seconds:.1f} | {pps} | {pps / ceiling:.2f} | "
-              f"{pps / one:.2f} | {1000 * cpu / max(count, 1):.0f} | {peak:.0f} |")
+              f"{pps / one:.2f} | {1000 * cpu / max(count, 1):.0f} | {cpu / seconds:.2f} | "
+              f"{idle:.0%} | {peak:.0f} |")
     for note in notes:
         print(f"\n{note}")
     if args.json:
@@ -316,14 +345,18 @@ STAGES = [  # (label, (module, function) pairs): the cumulative time of each sta
 ]
 
 
-def print_profile(path: Path) -> None:
+REDIS_CALLS = [("connection", "execute_command"), ("connection", "patient_execute")]
+"""newsbot's Redis client: every command and pipeline goes through one of these."""
+
+
+def print_profile(path: Path, what: str) -> None:
     stats = pstats.Stats(str(path))
     total = stats.total_tt  # type: ignore[attr-defined]
     cumulative: dict[tuple[str, str], float] = {}
     for (filename, _, function), row in stats.stats.items():  # type: ignore[attr-defined]
         key = (Path(filename).stem, function)
         cumulative[key] = cumulative.get(key, 0.0) + row[3]
-    print(f"\nProfile of newsbot in one process ({total:.1f} s of CPU under cProfile):\n")
+    print(f"\nProfile of {what} ({total:.1f} s of CPU under cProfile):\n")
     print("| stage | seconds | share |")
     print("|---|---|---|")
     rest = total
@@ -332,6 +365,9 @@ def print_profile(path: Path) -> None:
         rest -= seconds
         print(f"| {label} | {seconds:.1f} | {seconds / total:.0%} |")
     print(f"| Scrapy, Twisted, asyncio and the rest | {rest:.1f} | {rest / total:.0%} |")
+    redis_time = sum(cumulative.get(f, 0.0) for f in REDIS_CALLS)
+    print(f"| of all these: Redis commands (round trips included) | {redis_time:.1f} | "
+          f"{redis_time / total:.0%} |")
 
 
 if __name__ == "__main__":
