@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# Both cores, one test file per worker (files share servers and fixtures).
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: demo test install clean
 
@@ -17,7 +19,7 @@ demo: install
 	$(VENV)/bin/newsbot demo --out data/demo
 
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) data/demo .pytest_cache
