@@ -211,6 +211,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from newsbot.report import ReportError, write_report
+
+    out = Path(args.output)
+    try:
+        summary = write_report(args.datasets, out)
+    except ReportError as exc:
+        raise SystemExit(f"newsbot report: {exc}") from None
+    print(f"{out}: {summary.articles} articles of {len(summary.outlet_articles)} outlets, "
+          f"{len(summary.runs)} runs ({out.stat().st_size // 1024} KB)", file=sys.stderr)
+    return 0
+
+
 def iso_date(value: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -287,6 +300,19 @@ def build_parser() -> argparse.ArgumentParser:
     versions.add_argument("--originals-only", action="store_true",
                           help="of each article, only its first version")
     export.set_defaults(func=cmd_export)
+
+    report = commands.add_parser(
+        "report", help="an HTML report with charts of datasets and their runs",
+        description="Write one self-contained HTML file (charts inline, nothing fetched when "
+                    "it is viewed): articles per day and outlet, shares of wire agencies, "
+                    "story clusters and the most reprinted stories, field fill rates and "
+                    "health warnings per outlet, run durations and errors.")
+    report.add_argument("datasets", nargs="+", metavar="DATASET",
+                        help="a data folder (data/), an outlet folder (data/apnews/), a run "
+                             "partition or exported dataset (.jsonl), or a .parquet dataset")
+    report.add_argument("-o", "--output", required=True, metavar="OUT.html",
+                        help="the report to write")
+    report.set_defaults(func=cmd_report)
     return parser
 
 
