@@ -26,6 +26,7 @@ from newsbot.exporters import article_record, dumps_line
 from newsbot.extraction import extract_article
 from newsbot.outlets import Outlet, load_outlets, outlet_for
 from newsbot.pipelines.attribute import agency_config
+from newsbot.state import article_key, version_id
 
 if TYPE_CHECKING:
     from newsbot.archive.warc import Page
@@ -84,6 +85,9 @@ def _after_extraction(article: dict, stages: Stages) -> dict:
     article = clean_article(article)
     outlet = outlet_for(article["url"], stages.outlets)
     article["publisher"] = outlet.title if outlet else urlsplit(article["url"]).hostname
+    # the crawl's id: the same article with the same text has it whatever extracted it
+    article["id"] = version_id(article_key(article["url"], article.get("canonicalUrl")),
+                               article.get("contentHash"))
     return {**article, **asdict(attribute(article, stages.agencies))}
 
 

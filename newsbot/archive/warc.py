@@ -300,7 +300,13 @@ def _decoded(http: StatusAndHeaders, raw: bytes, max_bytes: int) -> bytes:
         stream = BufferedReader(io.BytesIO(raw), decomp_type=encoding)
     else:
         return raw
-    return stream.read(max_bytes + 1)
+    body = stream.read(max_bytes + 1)
+    # warcio falls back to the raw bytes when the first block does not inflate, and ends a
+    # stream quietly where it stops inflating: neither is the page the headers describe
+    if encoding and (stream.decompressor is None or not getattr(stream.decompressor, "eof", True)
+                     and len(body) <= max_bytes):
+        raise ValueError(f"the payload is not complete {encoding} data")
+    return body
 
 
 def _drain(stream: BinaryIO) -> None:
