@@ -129,25 +129,31 @@ def story_sizes(stories: dict[str, Story], cap: int = 10) -> str:
 
 def fill_rates(filled: dict[str, Counter[str]], articles: Counter[str],
                outlets: Sequence[str]) -> str:
-    """Heat map: the share of each outlet's articles with each field filled."""
+    """Heat map: the share of each outlet's articles with each field filled. Drawn as vector
+    cells (``pcolormesh``, colour bar included), not as an embedded bitmap."""
     rates = [[filled[outlet][name] / articles[outlet] for outlet in outlets]
              for name in FILL_FIELDS]
     with plt.rc_context({**STYLE, "axes.grid": False}):
         figure, axes = plt.subplots(figsize=(WIDTH, 0.6 + 0.3 * len(FILL_FIELDS)))
-        image = axes.imshow(rates, cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
-        axes.set_yticks(range(len(FILL_FIELDS)), FILL_FIELDS)
-        axes.set_xticks(range(len(outlets)), [_short(o) for o in outlets],
+        mesh = axes.pcolormesh(rates, cmap="RdYlGn", vmin=0, vmax=1, edgecolors="white",
+                               linewidth=0.5)
+        axes.invert_yaxis()
+        axes.set_yticks([i + 0.5 for i in range(len(FILL_FIELDS))], FILL_FIELDS)
+        axes.set_xticks([i + 0.5 for i in range(len(outlets))], [_short(o) for o in outlets],
                         rotation=30 if len(outlets) > 4 else 0,
-                        ha="right" if len(outlets) > 4 else "center")
+                        ha="left" if len(outlets) > 4 else "center")
         axes.xaxis.tick_top()
+        axes.tick_params(length=0)
         if len(outlets) <= 16:
             for row, values in enumerate(rates):
                 for column, rate in enumerate(values):
-                    axes.text(column, row, f"{rate:.0%}", ha="center", va="center", fontsize=8,
-                              color="black")
+                    axes.text(column + 0.5, row + 0.5, f"{rate:.0%}", ha="center", va="center",
+                              fontsize=9,
+                              color="white" if rate > 0.85 or rate < 0.15 else "black")
         for spine in axes.spines.values():
             spine.set_visible(False)
-        figure.colorbar(image, ax=axes, fraction=0.03, pad=0.02, format="{x:.0%}")
+        colorbar = figure.colorbar(mesh, ax=axes, fraction=0.03, pad=0.02, format="{x:.0%}")
+        colorbar.solids.set_rasterized(False)
         return to_svg(figure, "fill-rates")
 
 
@@ -156,20 +162,22 @@ def runs_chart(runs: Sequence[Run]) -> str:
     complete), and its errors; one colour per outlet folder."""
     folders = list(dict.fromkeys(run.folder for run in runs))
     folder_colours = palette(folders)
+    longest = max((r.seconds for r in runs if r.seconds is not None), default=0)
+    unit, per = ("minutes", 60) if longest >= 120 else ("seconds", 1)
     with plt.rc_context(STYLE):
         figure, (top, bottom) = plt.subplots(2, 1, figsize=(WIDTH, 4.6), sharex=True,
                                              height_ratios=(3, 2))
         for folder in folders:
             mine = [r for r in runs if r.folder == folder and r.started is not None]
             timed = [r for r in mine if r.seconds is not None]
-            top.plot([r.started for r in timed], [r.seconds / 60 for r in timed], marker="o",
+            top.plot([r.started for r in timed], [r.seconds / per for r in timed], marker="o",
                      markersize=4, linewidth=1, label=folder, color=folder_colours[folder])
             failed = [r for r in timed if not r.completed]
-            top.scatter([r.started for r in failed], [r.seconds / 60 for r in failed],
+            top.scatter([r.started for r in failed], [r.seconds / per for r in failed],
                         marker="x", s=60, color="#e15759", zorder=3)
             bottom.bar([r.started for r in mine], [r.errors for r in mine],
                        width=_bar_width(runs), color=folder_colours[folder])
-        top.set_ylabel("duration (minutes)")
+        top.set_ylabel(f"duration ({unit})")
         top.set_ylim(bottom=0)
         bottom.set_ylabel("errors")
         bottom.set_ylim(0, max(1, *(r.errors for r in runs)) * 1.15)

@@ -38,10 +38,10 @@ h3 { font-size: 1.05rem; margin: 20px 0 6px; }
 nav { display: flex; flex-wrap: wrap; gap: 4px 16px; margin: 8px 0 12px; }
 nav a, a { color: #2b5da8; }
 .muted { color: var(--muted); }
-.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr));
+.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(140px, 1fr));
            gap: 8px; margin: 16px 0; }
 .figure { border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; }
-.figure b { display: block; font-size: 1.4rem; }
+.figure b { display: block; font-size: 1.3rem; white-space: nowrap; }
 figure { margin: 8px 0; }
 figure svg { display: block; width: 100%; height: auto; }
 table { width: 100%; border-collapse: collapse; margin: 8px 0 16px; font-size: 0.92rem; }
@@ -89,7 +89,7 @@ def _section(key: str, content: str) -> str:
 
 def _overview(summary: Summary) -> str:
     days = sorted({day for day, _ in summary.per_day})
-    span = f"{days[0]} to {days[-1]}" if days else "no dates"
+    span = f"{days[0]:%d %b} – {days[-1]:%d %b %Y}" if days else "no dates"
     copies = sum(story.size - 1 for story in summary.stories.values())
     figures = [("articles", summary.articles), ("outlets", len(summary.outlet_articles)),
                ("stories", len(summary.stories)), ("copies and reprints", copies),
