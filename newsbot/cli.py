@@ -121,10 +121,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
             failures += 1
             print(f"{path}: cannot extract: {exc}", file=sys.stderr)
             continue
-        if not article.get("articleBody"):
-            print(f"{path}: no article text found", file=sys.stderr)
-        sys.stdout.write(dumps_line(article_record(article)) + "\n")
+        _print_article(article, str(path))
     return 1 if failures else 0
+
+
+def _print_article(article: dict, where: str) -> None:
+    if not article.get("articleBody"):
+        print(f"{where}: no article text found", file=sys.stderr)
+    sys.stdout.write(dumps_line(article_record(article)) + "\n")
 
 
 def extract_warc(name: str, stages: Stages) -> int:
@@ -149,9 +153,7 @@ def extract_warc(name: str, stages: Stages) -> int:
                     failed += 1
                     print(f"{where}: cannot extract: {exc!r}", file=sys.stderr)
                     continue
-                if not article.get("articleBody"):
-                    print(f"{where}: no article text found", file=sys.stderr)
-                sys.stdout.write(dumps_line(article_record(article)) + "\n")
+                _print_article(article, where)
                 articles += 1
     except OSError as exc:
         print(f"{name}: cannot read: {exc}", file=sys.stderr)

@@ -133,7 +133,8 @@ class Chromium:
                     details.get("exception", {}).get("description") or details.get("text")))
             elif method == "Log.entryAdded" and params["entry"]["level"] in ("error", "warning"):
                 entry = params["entry"]
-                visit.console.append(f"log {entry['level']}: {entry['text']} {entry.get('url', '')}")
+                visit.console.append(
+                    f"log {entry['level']}: {entry['text']} {entry.get('url', '')}")
         return visit
 
     def evaluate(self, expression: str) -> Any:

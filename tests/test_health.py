@@ -37,7 +37,8 @@ def test_drops_beyond_the_margins_warn_and_small_ones_do_not():
 
 
 def test_only_the_last_runs_count_and_the_margins_are_settings():
-    earlier = [run(str(n), 10) for n in range(9, 3, -1)] + [run(str(n), 1000) for n in range(3, 0, -1)]
+    earlier = [run(str(n), 10) for n in range(9, 3, -1)]
+    earlier += [run(str(n), 1000) for n in range(3, 0, -1)]
     assert review(6, {}, earlier, Margins(runs=5))["warnings"] == []
     assert review(6, {}, earlier, Margins(runs=5, articles=0.3))["warnings"][0]["baseline"] == 10
     assert review(9, {"headline": 0.85}, earlier, Margins(fill=0.1))["warnings"][0]["check"] == \

@@ -9,7 +9,8 @@ PAGE = b"<html><head><title>A</title></head><body><p>Text \xc3\xa9</p></body></h
 
 
 def record(kind: str, url: str | None, block: bytes, n: int, **headers: str) -> bytes:
-    fields = {"WARC-Type": kind, "WARC-Record-ID": f"<urn:uuid:00000000-0000-0000-0000-{n:012d}>",
+    fields = {"WARC-Type": kind,
+              "WARC-Record-ID": f"<urn:uuid:00000000-0000-0000-0000-{n:012d}>",
               "WARC-Date": "2026-11-20T08:15:30.123456Z",
               **({"WARC-Target-URI": url} if url else {}),
               "Content-Type": "application/http; msgtype=response"
@@ -20,7 +21,8 @@ def record(kind: str, url: str | None, block: bytes, n: int, **headers: str) -> 
 
 
 def http(status: str, body: bytes, *headers: str) -> bytes:
-    return (f"HTTP/1.1 {status}\r\n" + "".join(h + "\r\n" for h in headers) + "\r\n").encode() + body
+    head = f"HTTP/1.1 {status}\r\n" + "".join(h + "\r\n" for h in headers) + "\r\n"
+    return head.encode() + body
 
 
 def chunked(data: bytes) -> bytes:
@@ -31,23 +33,26 @@ def chunked(data: bytes) -> bytes:
 def cc_news_like(page: bytes = PAGE, other: bytes = PAGE, last: bytes = PAGE) -> list[bytes]:
     """Records in CC-NEWS's shape: pages ``a`` (gzip'd), ``b`` (chunked) and ``c`` (plain), and
     between them every kind of record no article can come from."""
-    html = "text/html; charset=UTF-8"
+    html = "Content-Type: text/html; charset=UTF-8"
+    site = "https://news.example"
+    revisit = {"WARC-Profile": "http://netpreserve.org/warc/1.0/revisit/identical-payload-digest"}
     return [
-        record("warcinfo", None, b"software: some-crawler/1.0\r\nformat: WARC File Format 1.0\r\n", 1),
-        record("request", "https://news.example/a", b"GET /a HTTP/1.1\r\nHost: news.example\r\n\r\n", 2),
-        record("response", "https://news.example/a", http(
-            "200 OK", gzip.compress(page), f"Content-Type: {html}", "Content-Encoding: gzip"), 3),
-        record("metadata", "https://news.example/a", b"fetchTimeMs: 120\r\n", 4),
-        record("response", "https://news.example/b", http(
-            "200 OK", chunked(other), f"Content-Type: {html}", "Transfer-Encoding: chunked"), 5),
-        record("response", "https://news.example/gone", http("404 Not Found", b"no", f"Content-Type: {html}"), 6),
-        record("response", "https://news.example/photo.jpg", http("200 OK", b"\xff\xd8\xff", "Content-Type: image/jpeg"), 7),
-        record("revisit", "https://news.example/a", http("200 OK", b"", f"Content-Type: {html}"), 8,
-               **{"WARC-Profile": "http://netpreserve.org/warc/1.0/revisit/identical-payload-digest"}),
-        record("response", "https://news.example/cut", http("200 OK", PAGE[:20], f"Content-Type: {html}"), 9,
+        record("warcinfo", None, b"software: some-crawler/1.0\r\nformat: WARC File Format 1.0\r\n",
+               1),
+        record("request", f"{site}/a", b"GET /a HTTP/1.1\r\nHost: news.example\r\n\r\n", 2),
+        record("response", f"{site}/a", http(
+            "200 OK", gzip.compress(page), html, "Content-Encoding: gzip"), 3),
+        record("metadata", f"{site}/a", b"fetchTimeMs: 120\r\n", 4),
+        record("response", f"{site}/b", http(
+            "200 OK", chunked(other), html, "Transfer-Encoding: chunked"), 5),
+        record("response", f"{site}/gone", http("404 Not Found", b"no", html), 6),
+        record("response", f"{site}/photo.jpg", http(
+            "200 OK", b"\xff\xd8\xff", "Content-Type: image/jpeg"), 7),
+        record("revisit", f"{site}/a", http("200 OK", b"", html), 8, **revisit),
+        record("response", f"{site}/cut", http("200 OK", PAGE[:20], html), 9,
                **{"WARC-Truncated": "length"}),
-        record("response", "https://news.example/bad-gzip", http(
-            "200 OK", b"\x1f\x8b\x08\x00garbage", f"Content-Type: {html}", "Content-Encoding: gzip"), 10),
-        record("response", "https://news.example/not-http", b"this is no HTTP response", 11),
-        record("response", "https://news.example/c", http("200 OK", last, f"Content-Type: {html}"), 12),
+        record("response", f"{site}/bad-gzip", http(
+            "200 OK", b"\x1f\x8b\x08\x00garbage", html, "Content-Encoding: gzip"), 10),
+        record("response", f"{site}/not-http", b"this is no HTTP response", 11),
+        record("response", f"{site}/c", http("200 OK", last, html), 12),
     ]

@@ -153,8 +153,8 @@ def _fill_rates(summary: Summary) -> str:
     if not summary.articles:
         chart = _nothing("No articles in these inputs.")
     else:
-        chart = (f"<figure>{charts.fill_rates(summary.outlet_filled, summary.outlet_articles, summary.outlets)}"
-                 f"</figure>")
+        svg = charts.fill_rates(summary.outlet_filled, summary.outlet_articles, summary.outlets)
+        chart = f"<figure>{svg}</figure>"
     warned = [(run, w) for run in summary.runs for w in run.warnings]
     if warned:
         rows = "".join(f"<tr><td>{escape(run.folder)}</td><td>{escape(run.run)}</td>"

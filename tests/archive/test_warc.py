@@ -1,4 +1,4 @@
-"""WARC files: ours written and read back, and a foreign crawler's (CC-NEWS-like) with bad records."""
+"""WARC files: ours written and read back; a foreign crawler's (CC-NEWS-like), bad records in it."""
 
 from __future__ import annotations
 
@@ -90,8 +90,9 @@ def test_an_uncompressed_warc_and_one_gzip_stream_for_the_whole_file_read_the_sa
 
 def test_payloads_over_the_size_limit_are_skipped():
     outcomes = pages(b"".join(cc_news_like()), max_bytes=len(PAGE) - 1)
-    assert {o.reason for o in outcomes if isinstance(o, Skipped) and o.url.endswith(("/a", "/b", "/c"))
-            and o.reason != "revisit"} == {"too_large"}
+    pages_skipped = {o.reason for o in outcomes if isinstance(o, Skipped)
+                     and o.url.endswith(("/a", "/b", "/c")) and o.reason != "revisit"}
+    assert pages_skipped == {"too_large"}
 
 
 @pytest.mark.parametrize("cut", ["inside the last gzip member", "inside the last record",

@@ -8,6 +8,7 @@ from pathlib import Path
 from newsbot.demo.server import serve_sites
 from support import article_page, lorem, run_crawl, write_files
 
+SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 B = "{{base:daily}}"
 
 
@@ -21,11 +22,12 @@ def write_site(root: Path, stories: int, *, dated: bool) -> Path:
         old.unlink()
     return write_files(root, {
         **pages, "/robots.txt": "User-agent: *\nAllow: /\n",
-        "/sitemap.xml": f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'})
+        "/sitemap.xml": f'<urlset xmlns="{SITEMAPS}">{urls}</urlset>'})
 
 
 def manifests(cwd: Path) -> list[dict]:
-    return [json.loads(p.read_text()) for p in sorted((cwd / "data" / "daily").glob("*.manifest.json"))]
+    found = sorted((cwd / "data" / "daily").glob("*.manifest.json"))
+    return [json.loads(path.read_text()) for path in found]
 
 
 def test_a_drop_against_earlier_runs_warns_and_fails_the_run_when_strict(tmp_path):
@@ -48,13 +50,15 @@ def test_a_drop_against_earlier_runs_warns_and_fails_the_run_when_strict(tmp_pat
     first, second, redesigned, strict = manifests(tmp_path)
     assert [r.returncode for r in runs] == [0, 0, 0, 1], runs[-1].log
     assert first["health"]["note"] == "0 earlier runs to compare with; comparing from 2"
-    assert second["health"]["warnings"] == []
+    assert second["health"]["note"] == "1 earlier runs to compare with; comparing from 2"
     [warning] = redesigned["health"]["warnings"]
     assert warning["check"] == "fill_rate/datePublished" and warning["value"] == 0.0
     assert warning["baseline"] == 1.0 and redesigned["problems"] == []
     assert redesigned["health"]["compared_with"] == [second["run"], first["run"]]
     assert ("WARNING: Crawl health of data/daily: datePublished filled in 0% of articles, down "
             "from 100%") in runs[2].log
+    # the redesigned run is a baseline too (median of 6, 6, 6 articles and 1, 1, 0 dated)
+    assert strict["health"]["compared_with"] == [redesigned["run"], second["run"], first["run"]]
     assert [w["check"] for w in strict["health"]["warnings"]] == [
         "articles_exported", "fill_rate/datePublished"]
     assert strict["problems"] == ["health: 2"] and strict["finish_reason"] == "finished"

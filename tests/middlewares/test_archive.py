@@ -10,6 +10,7 @@ from warcio.archiveiterator import ArchiveIterator
 from newsbot.demo.server import serve_sites
 from support import article_page, lorem, run_crawl, write_files
 
+SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 B = "{{base:site}}"
 
 
@@ -20,7 +21,7 @@ def write_site(root: Path) -> Path:
     urls = "".join(f"<url><loc>{B}{path}</loc></url>" for path in [*stories, "/news/gone.html"])
     return write_files(root, {
         **stories, "/robots.txt": "User-agent: *\nAllow: /\n",
-        "/sitemap.xml": f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'})
+        "/sitemap.xml": f'<urlset xmlns="{SITEMAPS}">{urls}</urlset>'})
 
 
 def crawl(tmp_path: Path, base: str, **settings: str):

@@ -14,7 +14,8 @@ from newsbot.report.page import render
 
 def article(n: int, outlet: str, day: int, *, story: str | None = None, copy_of: str | None = None,
             agency: str | None = None, headline: str | None = "Headline") -> dict:
-    return {"url": f"https://{outlet}.test/{n}", "headline": f"{headline} {n}" if headline else None,
+    return {"url": f"https://{outlet}.test/{n}",
+            "headline": f"{headline} {n}" if headline else None,
             "articleBody": "Body.", "datePublished": f"2026-11-{day:02d}T08:00:00Z",
             "publisher": outlet.title(), "sourceOrganization": agency,
             "storyId": story or f"s{n}", "duplicateOf": copy_of, "id": f"id-{outlet}-{n}"}
