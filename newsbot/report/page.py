@@ -8,7 +8,7 @@ charts (960 px) and shrinks with the window; tables wrap long words instead of w
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from html import escape
 from urllib.parse import urlsplit
 
@@ -38,10 +38,11 @@ h3 { font-size: 1.05rem; margin: 20px 0 6px; }
 nav { display: flex; flex-wrap: wrap; gap: 4px 16px; margin: 8px 0 12px; }
 nav a, a { color: #2b5da8; }
 .muted { color: var(--muted); }
-.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(140px, 1fr));
+.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(120px, 1fr));
            gap: 8px; margin: 16px 0; }
 .figure { border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; }
-.figure b { display: block; font-size: 1.3rem; white-space: nowrap; }
+.figure b { display: block; font-size: 1.3rem; }
+.figure.wide { grid-column: span 2; }
 figure { margin: 8px 0; }
 figure svg { display: block; width: 100%; height: auto; }
 table { width: 100%; border-collapse: collapse; margin: 8px 0 16px; font-size: 0.92rem; }
@@ -89,13 +90,13 @@ def _section(key: str, content: str) -> str:
 
 def _overview(summary: Summary) -> str:
     days = sorted({day for day, _ in summary.per_day})
-    span = f"{days[0]:%d %b} – {days[-1]:%d %b %Y}" if days else "no dates"
+    span = _span(days[0], days[-1]) if days else "no dates"
     copies = sum(story.size - 1 for story in summary.stories.values())
     figures = [("articles", summary.articles), ("outlets", len(summary.outlet_articles)),
                ("stories", len(summary.stories)), ("copies and reprints", copies),
                ("runs", len(summary.runs)), ("published", span)]
-    cells = "".join(f'<div class="figure"><b>{escape(str(v))}</b>{escape(k)}</div>'
-                    for k, v in figures)
+    cells = "".join(f'<div class="figure{" wide" if k == "published" else ""}">'
+                    f'<b>{escape(str(v))}</b>{escape(k)}</div>' for k, v in figures)
     notes = []
     if summary.replayed:
         notes.append(f"{summary.replayed} lines replayed after a crash counted once.")
@@ -107,6 +108,17 @@ def _overview(summary: Summary) -> str:
                      f"the articles-per-day chart.")
     note = f'<p class="muted">{" ".join(notes)}</p>' if notes else ""
     return f'<section id="overview"><div class="figures">{cells}</div>{note}</section>'
+
+
+def _span(first: date, last: date) -> str:
+    """``18–26 Nov 2026``, ``30 Oct – 26 Nov 2026``, ``28 Dec 2025 – 3 Jan 2026``."""
+    if first == last:
+        return f"{last.day} {last:%b %Y}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{last.day} {last:%b %Y}"
+    if first.year == last.year:
+        return f"{first.day} {first:%b} – {last.day} {last:%b %Y}"
+    return f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y}"
 
 
 def _nothing(what: str) -> str:

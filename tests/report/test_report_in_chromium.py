@@ -59,6 +59,16 @@ def test_the_demo_report_shows_every_section_in_chromium(demo_run, browser, tmp_
             assert chart["marks"] > 10, (key, chart)
     assert page["sections"]["stories"]["rows"] == 5  # the five wire stories the outlets reprinted
     assert page["sections"]["runs"]["rows"] == 1
+    # a small laptop screen: the column and its charts shrink, nothing scrolls sideways
+    browser.send("Emulation.setDeviceMetricsOverride", width=1024, height=640,
+                 deviceScaleFactor=1, mobile=False)
+    try:
+        narrow = browser.evaluate(INSPECT % list(SECTIONS))
+    finally:
+        browser.send("Emulation.clearDeviceMetricsOverride")
+    assert narrow["innerWidth"] == 1024 and narrow["scrollWidth"] <= 1024
+    assert all(chart["width"] <= 1024 for section in narrow["sections"].values()
+               for chart in section["charts"])
 
 
 def test_the_check_sees_console_errors_and_requests(browser, tmp_path):
