@@ -38,3 +38,16 @@ def site_dirs(tmp_path: Path):
         path.mkdir(parents=True, exist_ok=True)
         return path
     return make
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> tuple[Path, str]:
+    """``newsbot demo --archive`` run once for the session: its folder and what it printed."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("demo")
+    proc = subprocess.run([sys.executable, "-m", "newsbot.cli", "demo", "--out", str(out),
+                           "--archive"], capture_output=True, text=True, timeout=120, cwd=out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out, proc.stdout

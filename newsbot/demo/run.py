@@ -16,6 +16,7 @@ SITES = ("tidewater", "lantern", "meridian")
 # The demo's fictional wire agency, added to the alias list for the demo only.
 TIDEWATER_PRESS = {"names": ["Tidewater Press"], "codes": ["TWP"]}
 INDEX_FILE = "near-duplicates.sqlite"
+ARCHIVE_FILE = "articles.warc.gz"
 
 
 def demo_settings(outlets_file: Path, output: Path, log_file: Path | None) -> dict[str, Any]:
@@ -43,8 +44,9 @@ def write_outlets(bases: dict[str, str], path: Path) -> Path:
     return path
 
 
-def run_demo(out_dir: Path) -> dict[str, Any]:
-    """Crawl the demo sites into ``out_dir/articles.jsonl``; returns the crawl's stats."""
+def run_demo(out_dir: Path, archive: bool = False) -> dict[str, Any]:
+    """Crawl the demo sites into ``out_dir/articles.jsonl`` (and the pages into
+    ``out_dir/articles.warc.gz`` with ``archive``); returns the crawl's stats."""
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
@@ -61,6 +63,10 @@ def run_demo(out_dir: Path) -> dict[str, Any]:
         settings = get_project_settings()
         settings.setdict(demo_settings(outlets_file, output, out_dir / "crawl.log"),
                          priority="cmdline")
+        if archive:
+            settings.setdict({"NEWSBOT_ARCHIVE": "warc",
+                              "NEWSBOT_ARCHIVE_PATH": str(out_dir / ARCHIVE_FILE)},
+                             priority="cmdline")
         process = CrawlerProcess(settings)
         crawler = process.create_crawler("news")
         process.crawl(crawler, outlet=",".join(SITES))
@@ -68,12 +74,15 @@ def run_demo(out_dir: Path) -> dict[str, Any]:
     return crawler.stats.get_stats()
 
 
-def main(out_dir: Path) -> int:
-    stats = run_demo(out_dir)
+def main(out_dir: Path, archive: bool = False) -> int:
+    stats = run_demo(out_dir, archive)
     output = out_dir / "articles.jsonl"
     articles = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     print(f"Demo crawl of {', '.join(SITES)} (log: {out_dir / 'crawl.log'})")
     print(format_summary(summarise(stats)))
+    if archive:
+        print(f"  pages archived:     {stats.get('newsbot/archive/responses', 0)} "
+              f"({out_dir / ARCHIVE_FILE}: `newsbot extract --warc` re-extracts them)")
     print(f"\n{len(articles)} articles in {output}:")
     for article in sorted(articles, key=lambda a: (a["publisher"], a.get("datePublished") or "")):
         mark = f"  = copy of {article['duplicateOf']}" if article.get("duplicateOf") else ""
