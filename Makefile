@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# Both cores, one test file per worker (files share servers and fixtures).
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: demo demo-distributed test install clean
 
@@ -21,7 +23,7 @@ demo-distributed: install
 	$(VENV)/bin/newsbot demo --workers 2 --out data/demo-distributed
 
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) data/demo .pytest_cache

@@ -7,10 +7,15 @@ import gzip
 import json
 import os
 import sys
-from collections.abc import Iterator
-from dataclasses import asdict
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from scrapy.settings import Settings
 
 import newsbot.settings
 from newsbot.attribution import attribute
@@ -19,8 +24,12 @@ from newsbot.cleaning import clean_article
 from newsbot.encoding import decode_html
 from newsbot.exporters import article_record, dumps_line
 from newsbot.extraction import extract_article
-from newsbot.outlets import load_outlets, outlet_for
+from newsbot.outlets import Outlet, load_outlets, outlet_for
 from newsbot.pipelines.attribute import agency_config
+from newsbot.state import article_key, version_id
+
+if TYPE_CHECKING:
+    from newsbot.archive.warc import Page
 
 
 def read_page(path: Path) -> bytes:
@@ -28,17 +37,58 @@ def read_page(path: Path) -> bytes:
     return gzip.decompress(data) if path.suffix == ".gz" or data[:2] == b"\x1f\x8b" else data
 
 
-def extract_page(html: str, url: str | None, path: Path) -> dict:
+@dataclass(frozen=True)
+class Stages:
+    """What the crawl's extract, clean and attribute stages are configured with."""
+
+    outlets: dict[str, Outlet]
+    agencies: Agencies
+    max_bytes: int
+
+    @classmethod
+    def from_settings(cls, overrides: Sequence[str] = ()) -> Stages:
+        """The project's settings, with ``-s NAME=VALUE`` overrides as in ``scrapy crawl``."""
+        settings = Settings()
+        settings.setmodule(newsbot.settings, priority="project")
+        for override in overrides:
+            name, sep, value = override.partition("=")
+            if not sep:
+                raise SystemExit(f"-s {override}: give NAME=VALUE")
+            settings.set(name.strip(), value, priority="cmdline")
+        outlets_file = settings.get("NEWSBOT_OUTLETS_FILE")
+        try:
+            outlets = load_outlets(outlets_file)
+            agencies = agency_config(settings.getdict("NEWSBOT_ATTRIBUTION_AGENCIES"),
+                                     outlets_file)
+        except (OSError, ValueError) as exc:
+            raise SystemExit(f"newsbot extract: {exc}") from None
+        return cls(outlets, Agencies(agencies), settings.getint("DOWNLOAD_MAXSIZE"))
+
+
+def extract_page(html: str, url: str | None, path: Path, stages: Stages | None = None) -> dict:
     """The crawl's extract, clean and attribute stages on a saved page (its canonical URL if
-    none given), with the default agencies."""
+    none given), with the project's outlets and agencies unless ``stages`` says otherwise."""
     article = extract_article(url or path.resolve().as_uri(), html)
     if not url and str(article.get("canonicalUrl", "")).startswith(("http://", "https://")):
         article = extract_article(article["canonicalUrl"], html)
+    return _after_extraction(article, stages or Stages.from_settings())
+
+
+def extract_record(page: Page, warc_file: str, stages: Stages) -> dict:
+    """The same stages on a page read from a WARC file: fetched when the record says."""
+    article = extract_article(page.url, decode_html(page.body, page.content_type))
+    article.update(crawledAt=page.date, warcFile=warc_file, warcRecordId=page.record_id)
+    return _after_extraction(article, stages)
+
+
+def _after_extraction(article: dict, stages: Stages) -> dict:
     article = clean_article(article)
-    if outlet := outlet_for(article["url"], load_outlets()):
-        article["publisher"] = outlet.title
-    agencies = Agencies(agency_config(newsbot.settings.NEWSBOT_ATTRIBUTION_AGENCIES, None))
-    return {**article, **asdict(attribute(article, agencies))}
+    outlet = outlet_for(article["url"], stages.outlets)
+    article["publisher"] = outlet.title if outlet else urlsplit(article["url"]).hostname
+    # the crawl's id: the same article with the same text has it whatever extracted it
+    article["id"] = version_id(article_key(article["url"], article.get("canonicalUrl")),
+                               article.get("contentHash"))
+    return {**article, **asdict(attribute(article, stages.agencies))}
 
 
 def _inputs(args: argparse.Namespace) -> Iterator[tuple[Path, str | None]]:
@@ -59,18 +109,65 @@ def _inputs(args: argparse.Namespace) -> Iterator[tuple[Path, str | None]]:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    stages = Stages.from_settings(args.set or ())
+    if args.warc:
+        statuses = [extract_warc(name, stages) for name in args.files]
+        return 1 if any(statuses) else 0
     failures = 0
     for path, url in _inputs(args):
         try:
-            article = extract_page(decode_html(read_page(path)), url, path)
+            article = extract_page(decode_html(read_page(path)), url, path, stages)
         except (OSError, EOFError, ValueError) as exc:
             failures += 1
             print(f"{path}: cannot extract: {exc}", file=sys.stderr)
             continue
-        if not article.get("articleBody"):
-            print(f"{path}: no article text found", file=sys.stderr)
-        sys.stdout.write(dumps_line(article_record(article)) + "\n")
+        _print_article(article, str(path))
     return 1 if failures else 0
+
+
+def _print_article(article: dict, where: str) -> None:
+    if not article.get("articleBody"):
+        print(f"{where}: no article text found", file=sys.stderr)
+    sys.stdout.write(dumps_line(article_record(article)) + "\n")
+
+
+def extract_warc(name: str, stages: Stages) -> int:
+    """Print an Article line per article response in WARC file ``name``; 1 when the file could
+    not be read to its end or a page could not be extracted, else 0."""
+    from newsbot.archive.warc import NotWarc, Skipped, WarcCutShort, read_pages
+    from newsbot.spiders.base import is_page_type
+
+    articles, skipped, failed = 0, Counter[str](), 0
+    try:
+        with open(name, "rb") as stream:
+            for outcome in read_pages(stream, stages.max_bytes, is_page_type):
+                where = f"{name}: record {outcome.record_id} ({outcome.url})"
+                if isinstance(outcome, Skipped):
+                    skipped[outcome.reason] += 1
+                    print(f"{where}: skipped ({outcome.reason}): {outcome.detail}",
+                          file=sys.stderr)
+                    continue
+                try:
+                    article = extract_record(outcome, name, stages)
+                except Exception as exc:  # one bad page does not stop the file
+                    failed += 1
+                    print(f"{where}: cannot extract: {exc!r}", file=sys.stderr)
+                    continue
+                _print_article(article, where)
+                articles += 1
+    except OSError as exc:
+        print(f"{name}: cannot read: {exc}", file=sys.stderr)
+        return 1
+    except NotWarc as exc:
+        print(f"{name}: not a WARC file: {exc}", file=sys.stderr)
+        return 1
+    except WarcCutShort as exc:
+        print(f"{name}: {exc}: {articles} articles read before it", file=sys.stderr)
+        failed += 1
+    detail = ", ".join(f"{reason}: {n}" for reason, n in sorted(skipped.items()))
+    print(f"{name}: {articles} articles; {sum(skipped.values())} records skipped"
+          f"{f' ({detail})' if detail else ''}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -80,7 +177,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return distributed_main(Path(args.out), args.workers)
     from newsbot.demo.run import main as demo_main
 
-    return demo_main(Path(args.out))
+    return demo_main(Path(args.out), args.archive)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -124,6 +221,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from newsbot.report import ReportError, write_report
+
+    out = Path(args.output)
+    try:
+        summary = write_report(args.datasets, out)
+    except ReportError as exc:
+        raise SystemExit(f"newsbot report: {exc}") from None
+    print(f"{out}: {summary.articles} articles of {len(summary.outlet_articles)} outlets, "
+          f"{len(summary.runs)} runs ({out.stat().st_size // 1024} KB)", file=sys.stderr)
+    return 0
+
+
 def iso_date(value: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -138,10 +248,19 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     extract = commands.add_parser(
-        "extract", help="re-extract saved pages (.html or .html.gz) into Article JSON lines",
-        description="Run the crawl's extract and clean stages on saved pages and print one "
-                    "Article JSON object per line, in input order.")
-    extract.add_argument("files", nargs="*", metavar="FILE", help="saved page, .html or .html.gz")
+        "extract", help="re-extract saved pages (.html, .html.gz) or WARC files into Article "
+                        "JSON lines",
+        description="Run the crawl's extract, clean and attribute stages on saved pages, or on "
+                    "every article response of WARC files, and print one Article JSON object "
+                    "per line, in input order.")
+    extract.add_argument("files", nargs="*", metavar="FILE",
+                         help="saved page (.html or .html.gz), or WARC file with --warc")
+    extract.add_argument("--warc", action="store_true",
+                         help="the FILEs are WARC files (.warc or .warc.gz, newsbot's or another "
+                              "crawler's): re-extract every article response in them")
+    extract.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
+                         help="a setting, as with scrapy crawl -s (NEWSBOT_OUTLETS_FILE, "
+                              "NEWSBOT_ATTRIBUTION_AGENCIES as JSON, DOWNLOAD_MAXSIZE)")
     extract.add_argument("--url", action="append", metavar="URL",
                          help="URL the page was fetched from, once per FILE (default: the "
                               "page's canonical URL)")
@@ -157,6 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--workers", type=int, default=1, metavar="N",
                       help="with N > 1, also crawl with N workers sharing a private redis-server "
                            "and check their combined dataset equals the single process's")
+    demo.add_argument("--archive", action="store_true",
+                      help="also archive the article pages as WARC (OUT/articles.warc.gz)")
     demo.set_defaults(func=cmd_demo)
 
     export = commands.add_parser(
@@ -192,6 +313,19 @@ def build_parser() -> argparse.ArgumentParser:
     versions.add_argument("--originals-only", action="store_true",
                           help="of each article, only its first version")
     export.set_defaults(func=cmd_export)
+
+    report = commands.add_parser(
+        "report", help="an HTML report with charts of datasets and their runs",
+        description="Write one self-contained HTML file (charts inline, nothing fetched when "
+                    "it is viewed): articles per day and outlet, shares of wire agencies, "
+                    "story clusters and the most reprinted stories, field fill rates and "
+                    "health warnings per outlet, run durations and errors.")
+    report.add_argument("datasets", nargs="+", metavar="DATASET",
+                        help="a data folder (data/), an outlet folder (data/apnews/), a run "
+                             "partition or exported dataset (.jsonl), or a .parquet dataset")
+    report.add_argument("-o", "--output", required=True, metavar="OUT.html",
+                        help="the report to write")
+    report.set_defaults(func=cmd_report)
     return parser
 
 
@@ -199,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "extract" and not (args.files or args.manifest):
         build_parser().error("extract needs FILE arguments or --manifest")
+    if args.command == "extract" and args.warc and (args.url or args.manifest):
+        build_parser().error("--warc reads the URLs from the WARC files: no --url or --manifest")
     return args.func(args)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import scrapy
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class Article(scrapy.Item):
@@ -96,6 +96,13 @@ class Article(scrapy.Item):
             "time a refetch finds its text changed; `null` when the crawl keeps no state (the "
             "`article` spider, `NEWSBOT_STATE_ENABLED = False`).")
     replaces = scrapy.Field(doc="`id` of the version this one replaces; `null` on a first version.")
+    warcFile = scrapy.Field(
+        doc="WARC file holding the page this article was extracted from, as the crawl wrote it "
+            "(`data/<outlet>/<run id>.warc.gz`), or as given to `newsbot extract --warc`; `null` "
+            "when pages are not archived (`NEWSBOT_ARCHIVE`).")
+    warcRecordId = scrapy.Field(
+        doc="`WARC-Record-ID` of the page's response record in `warcFile` "
+            "(`<urn:uuid:...>`); `null` when pages are not archived.")
 
 
 ARTICLE_FIELDS: tuple[str, ...] = tuple(Article.fields)

@@ -88,6 +88,8 @@ DOWNLOADER_MIDDLEWARES = {
 }
 SPIDER_MIDDLEWARES = {
     "newsbot.middlewares.traps.TrapGuardMiddleware": 900,
+    # archives article responses (NEWSBOT_ARCHIVE) just before the spider extracts them
+    "newsbot.middlewares.archive.ArchiveMiddleware": 950,
     # after the trap guard and URL length limit: only URLs that will be requested become pending
     "newsbot.middlewares.incremental.IncrementalMiddleware": 750,
 }
@@ -185,6 +187,23 @@ FEED_EXPORTERS = {"jsonl": "newsbot.exporters.JsonLinesExporter"}
 FEED_URI_PARAMS = "newsbot.exporters.uri_params"
 FEED_STORE_EMPTY = True
 
+# --- Crawl health (each run compared with the outlet's previous runs, newsbot/health.py) -------
+# A drop beyond a margin against the median of the last RUNS runs (compared once MIN_RUNS exist;
+# RUNS = 0: off) is a WARNING and is listed in the manifest; STRICT makes it fail the run.
+NEWSBOT_HEALTH_RUNS = 5
+NEWSBOT_HEALTH_MIN_RUNS = 2
+NEWSBOT_HEALTH_FIELDS = ["headline", "datePublished", "articleBody"]
+# absolute drop in a field's fill rate (0.2: 95 % -> under 75 %)
+NEWSBOT_HEALTH_FILL_MARGIN = 0.2
+# relative drop in articles exported (0.5: under half the usual count)
+NEWSBOT_HEALTH_ARTICLES_MARGIN = 0.5
+NEWSBOT_HEALTH_STRICT = False
+
+# --- Archive (raw pages as WARC, for re-extraction: `newsbot extract --warc`) ----------------
+# "warc": every article response goes to a gzip'd WARC file per run; None: no archive.
+NEWSBOT_ARCHIVE = None
+NEWSBOT_ARCHIVE_PATH = "data/%(outlet)s/%(run_id)s.warc.gz"
+
 # --- Logging ----------------------------------------------------------------------------------
 LOG_LEVEL = "INFO"
 # Seconds between progress lines (pages, articles, duplicates, errors) during a crawl.
@@ -194,6 +213,7 @@ EXTENSIONS = {
     "newsbot.extensions.summary.CrawlSummary": 500,
     "newsbot.extensions.state.CrawlStateKeeper": 100,
     "newsbot.extensions.runs.RunManifest": 600,
+    "newsbot.extensions.health.CrawlHealth": 610,
     "newsbot.extensions.deferred.DeferredRequests": 510,
 }
 

@@ -40,6 +40,19 @@ def site_dirs(tmp_path: Path):
     return make
 
 
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> tuple[Path, str]:
+    """``newsbot demo --archive`` run once for the session: its folder and what it printed."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("demo")
+    proc = subprocess.run([sys.executable, "-m", "newsbot.cli", "demo", "--out", str(out),
+                           "--archive"], capture_output=True, text=True, timeout=120, cwd=out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out, proc.stdout
+
+
 @pytest.fixture
 def redis_server(tmp_path: Path):
     """A private ``redis-server`` (the Debian package) on a free loopback port, for this test."""

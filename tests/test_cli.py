@@ -79,3 +79,46 @@ def test_export_shows_a_progress_bar_on_a_terminal(tmp_path):
     assert proc.returncode == 0, screen
     assert "writing: 100%" in screen and "50/50" in screen
     assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 50
+
+
+def test_extract_warc_reads_a_foreign_warc_and_skips_its_bad_records_with_reasons(tmp_path):
+    from support import article_page, lorem
+    from warcs import cc_news_like
+
+    pages = [article_page(f"Story {n}", lorem(f"story {n}"), published=f"2026-11-2{n}T08:00:00Z")
+             .encode() for n in (1, 2, 3)]
+    warc = tmp_path / "CC-NEWS-20261120081530-00001.warc.gz"
+    warc.write_bytes(b"".join(cc_news_like(*pages)))
+    proc = newsbot("extract", "--warc", str(warc))
+    assert proc.returncode == 0, proc.stderr
+    articles = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [(a["url"], a["headline"]) for a in articles] == [
+        ("https://news.example/a", "Story 1"), ("https://news.example/b", "Story 2"),
+        ("https://news.example/c", "Story 3")]
+    first = articles[0]
+    assert first["warcFile"] == str(warc) and first["crawledAt"] == "2026-11-20T08:15:30Z"
+    assert first["warcRecordId"] == "<urn:uuid:00000000-0000-0000-0000-000000000003>"
+    assert first["datePublished"] == "2026-11-21T08:00:00Z" and "story 1 paragraph 5" in \
+        first["articleBody"] and first["id"] and first["publisher"] == "news.example"
+    assert f"{warc}: record <urn:uuid:00000000-0000-0000-0000-000000000006> " \
+           f"(https://news.example/gone): skipped (http_status): HTTP status 404" in proc.stderr
+    assert (f"{warc}: 3 articles; 6 records skipped (http_status: 1, not_html: 1, revisit: 1, "
+            f"truncated: 1, undecodable: 2)") in proc.stderr
+
+
+def test_extract_warc_stops_at_the_last_good_record_of_a_cut_file(tmp_path):
+    from warcs import cc_news_like
+
+    data = b"".join(cc_news_like())
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(data[:-25])
+    not_warc = tmp_path / "page.warc"
+    not_warc.write_bytes(b"<html></html>")
+    proc = newsbot("extract", "--warc", str(cut), str(not_warc))
+    assert proc.returncode == 1
+    assert len(proc.stdout.splitlines()) == 2  # a and b, before the cut
+    assert (f"{cut}: the file is cut short or damaged after 11 complete records (the last "
+            f"record is incomplete); stopped there: 2 articles read before it") in proc.stderr
+    assert f"{not_warc}: not a WARC file" in proc.stderr
+    proc = newsbot("extract", "--warc", str(cut), "--url", "https://x.test/")
+    assert proc.returncode == 2 and "--warc reads the URLs from the WARC files" in proc.stderr

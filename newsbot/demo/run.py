@@ -16,6 +16,7 @@ SITES = ("tidewater", "lantern", "meridian")
 # The demo's fictional wire agency, added to the alias list for the demo only.
 TIDEWATER_PRESS = {"names": ["Tidewater Press"], "codes": ["TWP"]}
 INDEX_FILE = "near-duplicates.sqlite"
+ARCHIVE_FILE = "articles.warc.gz"
 
 
 def demo_settings(outlets_file: Path, output: Path, log_file: Path | None) -> dict[str, Any]:
@@ -43,8 +44,9 @@ def write_outlets(bases: dict[str, str], path: Path) -> Path:
     return path
 
 
-def run_demo(out_dir: Path) -> dict[str, Any]:
-    """Crawl the demo sites into ``out_dir/articles.jsonl``; returns the crawl's stats."""
+def run_demo(out_dir: Path, archive: bool = False) -> dict[str, Any]:
+    """Crawl the demo sites into ``out_dir/articles.jsonl`` (and the pages into
+    ``out_dir/articles.warc.gz`` with ``archive``); returns the crawl's stats."""
     out_dir.mkdir(parents=True, exist_ok=True)
     output = out_dir / "articles.jsonl"
     # each demo starts from an empty crawl state and near-duplicate index
@@ -54,18 +56,22 @@ def run_demo(out_dir: Path) -> dict[str, Any]:
     with serve_sites({name: DEMO_DIR / "sites" / name for name in SITES}) as servers:
         bases = {name: server.base_url for name, server in servers.items()}
         outlets_file = write_outlets(bases, out_dir / "outlets.json")
-        return crawl(outlets_file, output, out_dir / "crawl.log")
+        extra = ({"NEWSBOT_ARCHIVE": "warc", "NEWSBOT_ARCHIVE_PATH": str(out_dir / ARCHIVE_FILE)}
+                 if archive else {})
+        return crawl(outlets_file, output, out_dir / "crawl.log", extra)
 
 
-def crawl(outlets_file: Path, output: Path, log_file: Path) -> dict[str, Any]:
+def crawl(outlets_file: Path, output: Path, log_file: Path,
+          extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """One crawl of the demo outlets in this process (a worker of the distributed demo when
-    ``NEWSBOT_REDIS_URL`` is in the environment); returns its stats."""
+    ``NEWSBOT_REDIS_URL`` is in the environment), with ``extra`` settings; returns its stats."""
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newsbot.settings")
     settings = get_project_settings()
-    settings.setdict(demo_settings(outlets_file, output, log_file), priority="cmdline")
+    settings.setdict({**demo_settings(outlets_file, output, log_file), **(extra or {})},
+                     priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("news")
     process.crawl(crawler, outlet=",".join(SITES))
@@ -73,12 +79,15 @@ def crawl(outlets_file: Path, output: Path, log_file: Path) -> dict[str, Any]:
     return crawler.stats.get_stats()
 
 
-def main(out_dir: Path) -> int:
-    stats = run_demo(out_dir)
+def main(out_dir: Path, archive: bool = False) -> int:
+    stats = run_demo(out_dir, archive)
     output = out_dir / "articles.jsonl"
     articles = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     print(f"Demo crawl of {', '.join(SITES)} (log: {out_dir / 'crawl.log'})")
     print(format_summary(summarise(stats)))
+    if archive:
+        print(f"  pages archived:     {stats.get('newsbot/archive/responses', 0)} "
+              f"({out_dir / ARCHIVE_FILE}: `newsbot extract --warc` re-extracts them)")
     print(f"\n{len(articles)} articles in {output}:")
     for article in sorted(articles, key=lambda a: (a["publisher"], a.get("datePublished") or "")):
         mark = f"  = copy of {article['duplicateOf']}" if article.get("duplicateOf") else ""

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from newsbot.exporters import JsonLinesExporter
+    from newsbot.extensions.health import CrawlHealth
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +125,8 @@ class RunManifest:
         self.scraped = 0
         self.filled: Counter[str] = Counter()
         self.reason: str | None = None
+        self.health: CrawlHealth | None = None
+        """compares the final counts with earlier runs' (it registers itself)"""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunManifest:
@@ -175,8 +178,12 @@ class RunManifest:
 
     def write(self, exporter: JsonLinesExporter, *, final: bool) -> None:
         assert exporter.path is not None
-        stats = self.crawler.stats.get_stats()
         spider = self.crawler.spider
+        fill_rates = {k: round(self.filled[k] / self.scraped, 4) if self.scraped else None
+                      for k in ARTICLE_FIELDS}
+        health = self.health.review(manifest_path(exporter.path), self.run_id, exporter.written,
+                                    fill_rates) if final and self.health else None
+        stats = self.crawler.stats.get_stats()
         found = problems({**stats, "finish_reason": self.reason}) if final else []
         manifest = {
             "run": self.run_id,
@@ -195,8 +202,8 @@ class RunManifest:
                 "articles_exported": exporter.written,
                 **(counts(stats) if final else {}),
             },
-            "fill_rates": {k: round(self.filled[k] / self.scraped, 4) if self.scraped else None
-                           for k in ARTICLE_FIELDS},
+            "fill_rates": fill_rates,
+            **({"health": health} if health is not None else {}),
         }
         try:
             write_json_atomically(manifest_path(exporter.path), manifest)

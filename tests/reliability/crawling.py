@@ -6,7 +6,7 @@ import json
 import re
 import socket
 
-FAST = {"DOWNLOAD_TIMEOUT": "1", "RETRY_TIMES": "1"}
+FAST = {"DOWNLOAD_TIMEOUT": "2", "RETRY_TIMES": "1"}
 """Timeouts and retries small enough for a test, still exercising both."""
 
 

@@ -20,7 +20,8 @@ def test_t01_slow_hosts_time_out_retry_and_give_up_while_other_hosts_progress(tm
             FaultServer({"/robots.txt": ROBOTS, **healthy}, host="127.0.0.2") as good:
         urls = [slow.url(p) for p in slow_paths] + [good.url(p) for p in healthy]
         started = time.time()
-        result = run_crawl(tmp_path, "article", {"url": ",".join(urls)}, settings=FAST)
+        result = run_crawl(tmp_path, "article", {"url": ",".join(urls)},
+                           settings={**FAST, "DOWNLOAD_TIMEOUT": "1"})
         elapsed = time.time() - started
 
     assert result.returncode == 0, result.log
