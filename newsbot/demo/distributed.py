@@ -61,6 +61,8 @@ def main(out_dir: Path, workers: int) -> int:
         combined.update(ids)
     print(f"  combined: {len(combined)} articles in {lines} lines; single process: "
           f"{len(expected)} articles")
+    print("  (the demo crawl takes about a second: a worker that starts late may find the "
+          "work taken)")
     if set(combined) != set(expected) or lines != len(combined) or any(codes):
         for article_id in set(expected) - set(combined):
             print(f"  missing from the workers: {expected[article_id]}")

@@ -26,7 +26,7 @@ class RedisServer:
             raise RuntimeError("redis-server is not installed (Debian: apt-get install -y "
                                "redis-server)")
         self.binary = binary
-        self.workdir = workdir
+        self.workdir = workdir.resolve()  # redis-server changes into --dir before logging
         self.password = password
         self.port = port or free_port()
         self.extra = extra
