@@ -12,13 +12,13 @@ def test_two_workers_export_the_single_process_dataset(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "newsbot.cli", "demo", "--workers", "2",
                            "--out", "demo"], capture_output=True, text=True, timeout=180,
                           cwd=tmp_path)  # a relative folder, as `make demo-distributed` gives
-    tmp_path = tmp_path / "demo"
+    out = tmp_path / "demo"
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "dataset equals the single-process crawl's" in proc.stdout
     single = {json.loads(line)["id"] for line in
-              (tmp_path / "single" / "articles.jsonl").read_text().splitlines()}
+              (out / "single" / "articles.jsonl").read_text().splitlines()}
     lines = [json.loads(line)["id"] for n in (1, 2)
-             for line in (tmp_path / f"worker-{n}.jsonl").read_text().splitlines()]
+             for line in (out / f"worker-{n}.jsonl").read_text().splitlines()]
     assert len(single) == 15 and sorted(lines) == sorted(single)
     for n in (1, 2):
-        assert " ERROR:" not in (tmp_path / f"worker-{n}.log").read_text()
+        assert " ERROR:" not in (out / f"worker-{n}.log").read_text()
