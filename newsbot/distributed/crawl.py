@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 
+from redis import RedisError
+
 from newsbot.distributed.connection import PatientRedis, RedisUnavailable, connect
 
 if TYPE_CHECKING:
@@ -81,8 +83,7 @@ return left
 # KEYS: workers, requests, leases, finished, lock keys (released by the last worker).
 # ARGV: worker, finished (1/0)
 
-_REAP = _NOW + """
-local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
+_REQUEUE = """
 for _, id in ipairs(ids) do
   local payload = redis.call('HGET', KEYS[3], id)
   if payload then redis.call('ZADD', KEYS[1], redis.call('HGET', KEYS[4], id) or 0, payload) end
@@ -91,7 +92,12 @@ for _, id in ipairs(ids) do
 end
 return #ids
 """
+_REAP = _NOW + """
+local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
+""" + _REQUEUE
 # KEYS: requests, leases, data, score, owner.  ARGV: at most this many
+_RELEASE = "local ids = ARGV" + _REQUEUE
+# KEYS: requests, leases, data, score, owner.  ARGV: lease ids
 
 _CLAIM = _NOW + """
 for i = 2, #ARGV do
@@ -143,7 +149,8 @@ class RedisCrawl:
         self._beating: threading.Thread | None = None
         self._scripts = {name: redis.register_script(code) for name, code in (
             ("join", _JOIN), ("beat", _BEAT), ("leave", _LEAVE),
-            ("reap", _REAP), ("others", _OTHERS), ("claim", _CLAIM))}
+            ("reap", _REAP), ("release", _RELEASE), ("others", _OTHERS),
+            ("claim", _CLAIM))}
 
     def key(self, name: str) -> str:
         return self.prefix + name
@@ -230,14 +237,26 @@ class RedisCrawl:
                 self.redis.recovered_at and now - self.redis.recovered_at < self.lease_seconds):
             return 0
         self._last_reap = now
-        count = int(self._scripts["reap"](
-            keys=[self.key("requests"), self.key("leases"), self.key("lease:data"),
-                  self.key("lease:score"), self.key("lease:owner")], args=[100]))
+        count = int(self._scripts["reap"](keys=self._queue_keys(), args=[100]))
         if count:
             self.crawler.stats.inc_value("newsbot/distributed/requeued", count)
             logger.warning("Put back %d request(s) whose worker stopped renewing its lease "
                            "(died or froze) in the queue", count)
         return count
+
+    def release(self) -> None:
+        """Put this worker's unfinished requests back in the queue now (it stops without
+        finishing them: an error, Ctrl-C), rather than when their leases expire."""
+        if self.held:
+            count = int(self._scripts["release"](keys=self._queue_keys(), args=list(self.held)))
+            self.held.clear()
+            self.crawler.stats.inc_value("newsbot/distributed/released", count)
+            logger.warning("Put %d unfinished request(s) back in the queue for the other "
+                           "workers or the next run", count)
+
+    def _queue_keys(self) -> list[str]:
+        return [self.key("requests"), self.key("leases"), self.key("lease:data"),
+                self.key("lease:score"), self.key("lease:owner")]
 
     def others_busy(self) -> tuple[int, int]:
         """(requests queued, requests leased to other workers)."""
@@ -296,13 +315,12 @@ class RedisCrawl:
         """After the feeds closed (their last batch acknowledged): leave the crawl."""
         finished = getattr(self, "_reason", None) == "finished"
         try:
+            self.release()
             left = self.leave(finished)
-        except RedisUnavailable as exc:
-            logger.error("%s", exc)
+        except (RedisUnavailable, RedisError) as exc:
+            logger.error("Leaving the distributed crawl failed (%s); this worker's unfinished "
+                         "requests go back to the queue when their leases expire", exc)
             return
-        if self.held:
-            logger.warning("%d leased request(s) were not finished; they go back to the queue "
-                           "when their lease expires", len(self.held))
         logger.info("Worker %s left distributed crawl %s (%d worker(s) left)", self.worker,
                     self.name, left)
 
