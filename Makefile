@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # Both cores, one test file per worker (files share servers and fixtures).
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: demo test install clean
+.PHONY: demo demo-distributed test install clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ install: $(VENV)/.installed
 
 demo: install
 	$(VENV)/bin/newsbot demo --out data/demo
+
+# Needs redis-server (Debian: apt-get install -y redis-server); the demo starts its own.
+demo-distributed: install
+	$(VENV)/bin/newsbot demo --workers 2 --out data/demo-distributed
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -5,14 +5,17 @@ from __future__ import annotations
 from scrapy.settings import BaseSettings, SETTINGS_PRIORITIES
 
 from newsbot import __version__, redact
+from newsbot.distributed.settings import distributed_settings
 
 
 class Newsbot:
-    """Builds ``USER_AGENT`` from ``NEWSBOT_CONTACT_URL`` unless ``USER_AGENT`` was set, and
-    masks secrets in the log from the first line on (:mod:`newsbot.redact`)."""
+    """Builds ``USER_AGENT`` from ``NEWSBOT_CONTACT_URL`` unless ``USER_AGENT`` was set, masks
+    secrets in the log from the first line on (:mod:`newsbot.redact`), and switches to a
+    distributed crawl when a Redis URL is given (:mod:`newsbot.distributed`)."""
 
     def update_settings(self, settings: BaseSettings) -> None:
         redact.install()
         if (settings.getpriority("USER_AGENT") or 0) <= SETTINGS_PRIORITIES["default"]:
             contact = settings.get("NEWSBOT_CONTACT_URL")
             settings.set("USER_AGENT", f"newsbot/{__version__} (+{contact})", priority="addon")
+        distributed_settings(settings)

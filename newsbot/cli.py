@@ -171,6 +171,10 @@ def extract_warc(name: str, stages: Stages) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    if args.workers > 1:
+        from newsbot.demo.distributed import main as distributed_main
+
+        return distributed_main(Path(args.out), args.workers)
     from newsbot.demo.run import main as demo_main
 
     return demo_main(Path(args.out), args.archive)
@@ -271,6 +275,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default="data/demo", help="output folder (default: data/demo)")
     demo.add_argument("--archive", action="store_true",
                       help="also archive the article pages as WARC (OUT/articles.warc.gz)")
+    demo.add_argument("--workers", type=int, default=1, metavar="N",
+                      help="with N > 1, also crawl with N workers sharing a private redis-server "
+                           "and check their combined dataset equals the single process's")
     demo.set_defaults(func=cmd_demo)
 
     export = commands.add_parser(

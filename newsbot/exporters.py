@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter
 from scrapy.exporters import BaseItemExporter
 
+from newsbot.distributed.crawl import redis_crawl
 from newsbot.extensions.runs import RunManifest, stop_run
 from newsbot.extensions.state import CrawlStateKeeper
 from newsbot.items import ARTICLE_FIELDS
@@ -79,6 +80,12 @@ class JsonLinesExporter(BaseItemExporter):
         self._keeper = crawler.get_extension(CrawlStateKeeper) if crawler else None
         if self._keeper:
             self._keeper.feed_opened(self)
+        # A distributed crawl acknowledges a request once its article is on disk.
+        self._crawl = redis_crawl(crawler) if crawler else None
+        self._items: list[Any] = []
+        if self._crawl:
+            self._crawl.feeds += 1
+            self._crawl.flushers.append(self.sync)
         if crawler and (run := crawler.get_extension(RunManifest)):
             run.feed_opened(self)
 
@@ -97,6 +104,8 @@ class JsonLinesExporter(BaseItemExporter):
         self._lines += 1
         if record.get("version") is not None:
             self._batch.append(exported(record))
+        if self._crawl:
+            self._items.append(item)
         if self._lines >= self.batch_items:
             self.sync()
 
@@ -128,6 +137,9 @@ class JsonLinesExporter(BaseItemExporter):
         batch, self._batch = self._batch, []
         if self._keeper and batch:
             self._keeper.synced(self, batch)
+        items, self._items = self._items, []
+        if self._crawl and items:
+            self._crawl.items_written(items)
 
     def _fail(self, exc: OSError, count: int) -> None:
         self.failed = True

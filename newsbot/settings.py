@@ -166,6 +166,16 @@ NEWSBOT_STATE_PATH = "data/state/crawl.sqlite"
 # URLs neither announced nor handled for this many days are forgotten.
 NEWSBOT_STATE_TTL_DAYS = 30
 
+# --- Distributed crawls (README "Distributed crawls") ---------------------------------------
+# redis://[:PASSWORD@]HOST:PORT/DB, or rediss://... for TLS (also read from the environment
+# variable of the same name): workers started with the same spider arguments share one crawl.
+NEWSBOT_REDIS_URL = None
+# A worker's requests in flight go back to the queue this many seconds after it stopped
+# renewing their lease (it was killed or froze); a live worker renews them every few seconds.
+NEWSBOT_REDIS_LEASE_SECONDS = 60.0
+# Seconds a worker waits for an unreachable Redis to come back before it stops with an error.
+NEWSBOT_REDIS_OUTAGE_TIMEOUT = 600.0
+
 # --- Export -----------------------------------------------------------------------------------
 # One partition per run; a manifest is written next to it.
 FEEDS = {

@@ -51,3 +51,13 @@ def demo_run(tmp_path_factory) -> tuple[Path, str]:
                            "--archive"], capture_output=True, text=True, timeout=120, cwd=out)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return out, proc.stdout
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path):
+    """A private ``redis-server`` (the Debian package) on a free loopback port, for this test."""
+    from newsbot.distributed.server import RedisServer
+
+    server = RedisServer(tmp_path / "redis").start()
+    yield server
+    server.stop()

@@ -17,6 +17,7 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from newsbot.distributed.crawl import redis_crawl
 from newsbot.extensions.runs import stop_run
 from newsbot.state import CrawlState, Handled, StateError, article_key, open_state
 
@@ -47,7 +48,7 @@ class CrawlStateKeeper:
             raise NotConfigured(f"spider {spider.name!r} keeps no crawl state")
         outlets = sorted(o.name for o in spider.outlets)
         try:
-            state = open_state(crawler.settings)
+            state = open_state(crawler.settings, redis_crawl(crawler))
             if state is None:
                 raise NotConfigured("NEWSBOT_STATE_ENABLED is off")
             try:

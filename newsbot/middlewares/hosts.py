@@ -31,6 +31,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.python.failure import Failure
 
 from newsbot.challenges import HEAD_BYTES, challenge_kind
+from newsbot.distributed.politeness import host_budget
 from newsbot.extensions.deferred import DeferredRequests
 from newsbot.politeness import backoff_delay, retry_after_seconds
 
@@ -73,6 +74,8 @@ class HostHealthMiddleware:
         self.paused: dict[str, tuple[str, bool]] = {}
         """host -> (reason, whether its requests are kept for the next run)"""
         self.crawl_delays: dict[str, float] = {}
+        self.shared = host_budget(crawler)
+        """the hosts' budget shared by the workers of a distributed crawl"""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HostHealthMiddleware:
@@ -187,6 +190,8 @@ class HostHealthMiddleware:
         if until <= self.held_until.get(host, 0):
             return
         self.held_until[host] = until
+        if self.shared:  # other workers wait too
+            self.shared.hold(host, seconds)
         downloader = self.crawler.engine.downloader
         hold_slot(downloader, request.meta.get("download_slot") or
                   downloader.get_slot_key(request), seconds)

@@ -11,7 +11,8 @@
   the original's agency when it names none itself;
 * live blogs are never clustered; articles in different languages are never merged.
 
-The index persists between runs (:mod:`newsbot.dedup.store`); the original of a story may
+The index persists between runs (:mod:`newsbot.dedup.store`; in Redis for a distributed crawl,
+:mod:`newsbot.dedup.redis_store`); the original of a story may
 change when a better one arrives (:func:`newsbot.dedup.clusters.elect`): articles already
 exported keep the fields they were exported with. Every outcome is counted in
 ``newsbot/dedup/*`` stats.
@@ -32,7 +33,9 @@ from newsbot.dedup.exact import article_keys
 from newsbot.dedup.fingerprints import short_id, text_shingles
 from newsbot.dedup.lsh import band_keys
 from newsbot.dedup.similarity import Thresholds
-from newsbot.dedup.store import Doc, SqliteIndex
+from newsbot.dedup.redis_store import RedisIndex
+from newsbot.dedup.store import Doc, NearIndex, SqliteIndex
+from newsbot.distributed.crawl import redis_crawl
 from newsbot.urls import same_site, url_key
 
 if TYPE_CHECKING:
@@ -72,7 +75,11 @@ class DedupPipeline:
         self.window = settings.getint("NEWSBOT_DEDUP_WINDOW_DAYS")
         if self.window < 1:
             raise NotConfigured(f"NEWSBOT_DEDUP_WINDOW_DAYS must be at least 1, not {self.window}")
-        self.index = SqliteIndex(settings.get("NEWSBOT_DEDUP_INDEX_PATH"))
+        # A distributed crawl's workers share one index in Redis (and know which of them
+        # placed an article in this run), a single process has its SQLite file.
+        self.crawl = redis_crawl(crawler)
+        self.index: NearIndex = (RedisIndex(self.crawl.redis) if self.crawl else
+                                 SqliteIndex(settings.get("NEWSBOT_DEDUP_INDEX_PATH")))
         self.clusterer = Clusterer(self.index, thresholds(settings))
         self.seen: set[str] = set()
         self.expired_before: int | None = None
@@ -91,7 +98,7 @@ class DedupPipeline:
         adapter = ItemAdapter(item)
         url = adapter["url"]
         keys = article_keys(url, adapter.get("canonicalUrl"))
-        if not self.seen.isdisjoint(keys):
+        if not self.seen.isdisjoint(keys) or (self.crawl and not self.crawl.claim(keys)):
             self._drop("same_url", f"same URL as an article already exported: {url}")
         self.seen |= keys
         today = day_of(adapter.get("crawledAt")) or datetime.now(UTC).date().toordinal()

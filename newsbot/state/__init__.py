@@ -34,6 +34,8 @@ from newsbot.urls import same_site, url_key
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
+    from newsbot.distributed.crawl import RedisCrawl
+
 
 class StateError(RuntimeError):
     """The crawl state cannot be read or written; the message says where and why."""
@@ -132,13 +134,18 @@ def version_id(key: str, content_hash: str | None) -> str:
     return short_id(f"{key}\n{content_hash or ''}")
 
 
-def open_state(settings: BaseSettings) -> CrawlState | None:
-    """The state the settings ask for, or None when ``NEWSBOT_STATE_ENABLED`` is off."""
+def open_state(settings: BaseSettings, crawl: RedisCrawl | None = None) -> CrawlState | None:
+    """The state the settings ask for: in Redis for a distributed ``crawl``, else SQLite; None
+    when ``NEWSBOT_STATE_ENABLED`` is off."""
     if not settings.getbool("NEWSBOT_STATE_ENABLED"):
         return None
-    from newsbot.state.sqlite import SqliteState
-
     ttl_days = settings.getfloat("NEWSBOT_STATE_TTL_DAYS")
     if ttl_days <= 0:
         raise StateError(f"NEWSBOT_STATE_TTL_DAYS must be positive, not {ttl_days}")
+    if crawl is not None:
+        from newsbot.state.redis import RedisState
+
+        return RedisState(crawl.redis, ttl_days * 86400, crawl)
+    from newsbot.state.sqlite import SqliteState
+
     return SqliteState(Path(settings.get("NEWSBOT_STATE_PATH")), ttl_days * 86400)

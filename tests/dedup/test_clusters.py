@@ -1,12 +1,15 @@
-"""Clusters around an elected original, on a real (in-memory) SQLite index."""
+"""Clusters around an elected original, on a real index: in-memory SQLite, and Redis (the
+distributed crawls' index) on a private redis-server."""
 
 import numpy as np
 import pytest
+import redis
 
 from newsbot.dedup.clusters import Clusterer, elect
 from newsbot.dedup.fingerprints import body_hash, short_id, text_shingles
 from newsbot.dedup.lsh import band_keys
 from newsbot.dedup.similarity import Thresholds
+from newsbot.dedup.redis_store import RedisIndex
 from newsbot.dedup.store import Doc, IndexMismatch, SqliteIndex
 from story_text import paragraphs
 
@@ -20,9 +23,13 @@ def doc(url, text, publisher="Outlet", published="2026-11-18T10:00:00Z", day=740
                body=body, lead=lead)
 
 
-@pytest.fixture
-def clusterer():
-    index = SqliteIndex(":memory:")
+@pytest.fixture(params=["sqlite", "redis"])
+def clusterer(request):
+    if request.param == "sqlite":
+        index = SqliteIndex(":memory:")
+    else:
+        server = request.getfixturevalue("redis_server")
+        index = RedisIndex(redis.Redis.from_url(server.url))
     yield Clusterer(index, Thresholds())
     index.close()
 
@@ -124,3 +131,22 @@ def test_expiry_forgets_whole_days_and_a_layout_change_is_refused(tmp_path):
     index.close()
     with pytest.raises(IndexMismatch, match="other"):
         SqliteIndex(path)
+
+
+def test_redis_expiry_forgets_whole_days_and_a_layout_change_is_refused(redis_server):
+    client = redis.Redis.from_url(redis_server.url)
+    index = RedisIndex(client)
+    clusterer = Clusterer(index, Thresholds())
+    place(clusterer, doc("https://wire.test/old", "\n\n".join(paragraphs(7)), "Wire", day=100))
+    place(clusterer, doc("https://wire.test/new", "\n\n".join(paragraphs(8)), "Wire", day=101))
+    assert index.expire(101) == 1
+    assert index.find_url(["https://wire.test/old"]) is None
+    assert index.find_url(["https://wire.test/new"]).url == "https://wire.test/new"
+    assert place(clusterer, doc("https://b.test/old", "\n\n".join(paragraphs(7)), "B",
+                                day=101)).kind == "new"
+    assert client.hlen("newsbot:dedup:stories") == 2 and client.hlen("newsbot:dedup:urls") == 2
+    assert len(client.keys("newsbot:dedup:doc:*")) == 2
+    assert not client.exists("newsbot:dedup:day:100")
+    client.set("newsbot:dedup:layout", "other")
+    with pytest.raises(IndexMismatch, match="other"):
+        RedisIndex(client)

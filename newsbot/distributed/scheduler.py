@@ -1,0 +1,187 @@
+"""scrapy-redis' scheduler, dupefilter and priority queue, made safe for a crawl that must not
+lose or repeat work.
+
+scrapy-redis 0.9.1 as it comes pickles requests (code execution for anyone who can write to
+Redis), flushes the shared queue and dupefilter when any worker closes
+(``SCHEDULER_PERSIST = False``), records a fingerprint and pushes the request in two commands
+(a Redis failure between them loses the request for good), and pops requests with no
+acknowledgement (a worker killed with requests in flight loses them). Here:
+
+* requests are JSON, read back through :mod:`newsbot.distributed.codec`'s allow-list;
+* the scheduler persists; nothing is deleted when a worker closes (a new run clears the last
+  run's dupefilter: :meth:`newsbot.distributed.crawl.RedisCrawl.join`);
+* the fingerprint and the push are one Lua script, which also acknowledges the lease of the
+  request it replaces (a redirect, a retry);
+* start requests are fingerprinted too (every worker makes them, one fetches them);
+* a pop leases the request (:mod:`newsbot.distributed.crawl`); the scheduler says it has
+  pending requests while other workers hold leases, since their pages may lead to more.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING
+
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.queue import Base
+from scrapy_redis.scheduler import Scheduler
+
+from newsbot.distributed.codec import BadRequest, decode, encode
+from newsbot.distributed.crawl import _NOW, LEASE, RedisCrawl, redis_crawl
+
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+POLL = 0.5
+"""Seconds between looks at the queue while only other workers have requests in flight."""
+
+_PUSH = """
+if ARGV[4] ~= '' then
+  redis.call('ZREM', KEYS[3], ARGV[4])
+  redis.call('HDEL', KEYS[4], ARGV[4]) redis.call('HDEL', KEYS[5], ARGV[4])
+  redis.call('HDEL', KEYS[6], ARGV[4])
+end
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+# KEYS: dupefilter, requests, leases, data, score, owner.  ARGV: fingerprint ('' = no filter),
+# score, payload, lease to acknowledge ('' = none)
+
+_POP = _NOW + """
+local item = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #item == 0 then return false end
+redis.call('ZREM', KEYS[1], item[1])
+local id = tostring(redis.call('INCR', KEYS[6]))
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), id)
+redis.call('HSET', KEYS[3], id, item[1])
+redis.call('HSET', KEYS[4], id, item[2])
+redis.call('HSET', KEYS[5], id, ARGV[1])
+return {id, item[1]}
+"""
+# KEYS: requests, leases, data, score, owner, lease counter.  ARGV: worker, lease ms
+
+
+class RedisDupeFilter(RFPDupeFilter):
+    """scrapy-redis' fingerprints in the crawl's set; closing a worker never clears it."""
+
+    def close(self, reason: str = "") -> None:
+        pass
+
+
+class LeasedQueue(Base):
+    """scrapy-redis' priority queue (a sorted set of JSON payloads) with leased pops."""
+
+    crawl: RedisCrawl
+    max_size: int
+
+    def __init__(self, server, spider: Spider, key: str, serializer=None):
+        super().__init__(server, spider, key, serializer=json)
+        crawl = redis_crawl(spider.crawler)
+        assert crawl is not None
+        self.crawl = crawl
+        settings = spider.crawler.settings
+        self.max_size = max(settings.getint("DOWNLOAD_MAXSIZE"),
+                            settings.getint("NEWSBOT_SITEMAP_MAX_BYTES"))
+        self._push = server.register_script(_PUSH)
+        self._pop = server.register_script(_POP)
+
+    def _encode_request(self, request: Request) -> bytes:
+        return encode(request, self.spider)
+
+    def _decode_request(self, encoded_request: bytes) -> Request:
+        return decode(encoded_request, self.spider, self.max_size)
+
+    def __len__(self) -> int:
+        return self.server.zcard(self.key)
+
+    def push(self, request: Request, fingerprint: str = "", ack: str = "") -> bool:
+        """Queue ``request`` unless its fingerprint was seen; acknowledge ``ack`` with it."""
+        crawl = self.crawl
+        return bool(self._push(
+            keys=[crawl.key("dupefilter"), self.key, crawl.key("leases"),
+                  crawl.key("lease:data"), crawl.key("lease:score"), crawl.key("lease:owner")],
+            args=[fingerprint, -request.priority, self._encode_request(request), ack]))
+
+    def pop(self, timeout: int = 0) -> Request | None:
+        crawl = self.crawl
+        while True:
+            popped = self._pop(
+                keys=[self.key, crawl.key("leases"), crawl.key("lease:data"),
+                      crawl.key("lease:score"), crawl.key("lease:owner"), crawl.key("lease:seq")],
+                args=[crawl.worker, crawl.lease_ms])
+            if not popped:
+                return None
+            lease, payload = popped[0].decode(), popped[1]
+            try:
+                request = self._decode_request(payload)
+            except BadRequest as why:
+                crawl.ack([lease])
+                crawl.crawler.stats.inc_value("newsbot/distributed/bad_payload")
+                logger.warning("Skipping a queued request that newsbot did not make (%s): %r",
+                               why, payload[:200])
+                continue
+            crawl.leased(lease, request)
+            return request
+
+
+class RedisScheduler(Scheduler):
+    """scrapy-redis' scheduler over :class:`LeasedQueue`, persistent, for one named crawl."""
+
+    crawl: RedisCrawl
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedisScheduler:
+        crawl = redis_crawl(crawler)
+        if crawl is None:
+            raise ValueError("RedisScheduler needs NEWSBOT_REDIS_URL")
+        scheduler = cls(server=crawl.redis, persist=True, queue_key=crawl.key("requests"),
+                        queue_cls=f"{__name__}.LeasedQueue",
+                        dupefilter=RedisDupeFilter(crawl.redis, crawl.key("dupefilter")),
+                        dupefilter_key=crawl.key("dupefilter"), serializer=json)
+        scheduler.stats = crawler.stats
+        scheduler.crawl = crawl
+        scheduler.crawler = crawler
+        return scheduler
+
+    def enqueue_request(self, request: Request) -> bool:
+        lease = request.meta.pop(LEASE, None)  # a redirect or retry of a leased request
+        if lease is not None:
+            self.crawl.held.pop(lease, None)
+        # Every worker makes the spider's start requests (dont_filter, as Scrapy makes them):
+        # the crawl's first one wins, unlike retries, which must get through.
+        filtered = not request.dont_filter or request.meta.get("is_start_request")
+        fingerprint = self.df.request_fingerprint(request) if filtered else ""
+        if not self.queue.push(request, fingerprint, lease or ""):
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        return True
+
+    def next_request(self) -> Request | None:
+        self.crawl.settle()
+        request = self.queue.pop()
+        if request is None and self.crawl.reap():
+            request = self.queue.pop()
+        if request is not None:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    def has_pending_requests(self) -> bool:
+        """Queued requests, or requests other workers are still on (their pages may lead to
+        more): the crawl is over for this worker only when it is over for all."""
+        queued, others = self.crawl.others_busy()
+        if queued:
+            return True
+        if others:
+            self.crawl.idle()
+            self.crawl.reap()
+            # The engine's own heartbeat looks again only in 5 s; its scheduling call is not
+            # public API.
+            if (slot := getattr(self.crawler.engine, "_slot", None)) is not None:
+                slot.nextcall.schedule(POLL)
+            return True
+        return False
