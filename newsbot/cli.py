@@ -273,11 +273,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve the bundled demo sites on loopback, crawl them with the news "
                     "spider and write OUT/articles.jsonl.")
     demo.add_argument("--out", default="data/demo", help="output folder (default: data/demo)")
+    demo.add_argument("--archive", action="store_true",
+                      help="also archive the article pages as WARC (OUT/articles.warc.gz)")
     demo.add_argument("--workers", type=int, default=1, metavar="N",
                       help="with N > 1, also crawl with N workers sharing a private redis-server "
                            "and check their combined dataset equals the single process's")
-    demo.add_argument("--archive", action="store_true",
-                      help="also archive the article pages as WARC (OUT/articles.warc.gz)")
     demo.set_defaults(func=cmd_demo)
 
     export = commands.add_parser(
