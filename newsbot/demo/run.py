@@ -56,24 +56,22 @@ def run_demo(out_dir: Path, archive: bool = False) -> dict[str, Any]:
     with serve_sites({name: DEMO_DIR / "sites" / name for name in SITES}) as servers:
         bases = {name: server.base_url for name, server in servers.items()}
         outlets_file = write_outlets(bases, out_dir / "outlets.json")
-        return crawl(outlets_file, output, out_dir / "crawl.log",
-                     out_dir / ARCHIVE_FILE if archive else None)
+        extra = ({"NEWSBOT_ARCHIVE": "warc", "NEWSBOT_ARCHIVE_PATH": str(out_dir / ARCHIVE_FILE)}
+                 if archive else {})
+        return crawl(outlets_file, output, out_dir / "crawl.log", extra)
 
 
 def crawl(outlets_file: Path, output: Path, log_file: Path,
-          archive: Path | None = None) -> dict[str, Any]:
+          extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """One crawl of the demo outlets in this process (a worker of the distributed demo when
-    ``NEWSBOT_REDIS_URL`` is in the environment), archiving pages to ``archive`` if given;
-    returns its stats."""
+    ``NEWSBOT_REDIS_URL`` is in the environment), with ``extra`` settings; returns its stats."""
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newsbot.settings")
     settings = get_project_settings()
-    settings.setdict(demo_settings(outlets_file, output, log_file), priority="cmdline")
-    if archive:
-        settings.setdict({"NEWSBOT_ARCHIVE": "warc", "NEWSBOT_ARCHIVE_PATH": str(archive)},
-                         priority="cmdline")
+    settings.setdict({**demo_settings(outlets_file, output, log_file), **(extra or {})},
+                     priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("news")
     process.crawl(crawler, outlet=",".join(SITES))

@@ -15,10 +15,15 @@ def test_two_workers_export_the_single_process_dataset(tmp_path):
     out = tmp_path / "demo"
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "dataset equals the single-process crawl's" in proc.stdout
-    single = {json.loads(line)["id"] for line in
+    single = {(a := json.loads(line))["id"]: a for line in
               (out / "single" / "articles.jsonl").read_text().splitlines()}
-    lines = [json.loads(line)["id"] for n in (1, 2)
-             for line in (out / f"worker-{n}.jsonl").read_text().splitlines()]
-    assert len(single) == 15 and sorted(lines) == sorted(single)
+    workers = [json.loads(line) for n in (1, 2)
+               for line in (out / f"worker-{n}.jsonl").read_text().splitlines()]
+    assert len(single) == 15 and sorted(a["id"] for a in workers) == sorted(single)
+    for article in workers:  # the same page content, whichever worker fetched it
+        expected = single[article["id"]]
+        for field in ("canonicalUrl", "headline", "articleBody", "datePublished",
+                      "sourceOrganization"):
+            assert article[field] == expected[field], (article["id"], field)
     for n in (1, 2):
         assert " ERROR:" not in (out / f"worker-{n}.log").read_text()
