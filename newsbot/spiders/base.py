@@ -109,8 +109,8 @@ class NewsbotSpider(scrapy.Spider):
             with time_budget(self.extract_budget):
                 data = extract_article(response.url, decode_html(response.body, content_type))
         except OverBudget:
-            self.drop(response, "extract_timeout", f"extraction took longer than "
-                      f"{self.extract_budget:g} s (NEWSBOT_EXTRACT_TIME_BUDGET)")
+            self.drop(response, "extract_timeout", f"extraction used more than "
+                      f"{self.extract_budget:g} s of CPU (NEWSBOT_EXTRACT_TIME_BUDGET)")
             return
         except Exception:
             self.crawler.stats.inc_value("newsbot/extract_errors")

@@ -50,7 +50,7 @@ def test_t14_every_pathological_page_ends_within_the_budget_or_is_dropped_with_a
         "Backtracking", "Healthy story", "Story with NUL bytes", "Unclosed tags"]
     assert "\x00" not in (tmp_path / "out.jsonl").read_text()
     # 200 000 anchors take trafilatura about 50 s: stopped at 2 s, dropped with the reason.
-    assert f"Dropped (extract_timeout): extraction took longer than 2 s " \
+    assert f"Dropped (extract_timeout): extraction used more than 2 s of CPU " \
            f"(NEWSBOT_EXTRACT_TIME_BUDGET): {server.url('/anchors')}" in result.log
     counted = stats(result.log)
     assert counted["newsbot/dropped/extract_timeout"] == 1
@@ -99,6 +99,13 @@ def test_t14_the_budget_interrupts_python_code():
     with pytest.raises(OverBudget), time_budget(0.2):
         busy(5)
     assert time.monotonic() - started < 1
+
+
+def test_t14_the_budget_counts_cpu_not_waiting():
+    """A page that is slow only because the machine is busy (here: asleep) is not dropped."""
+    with time_budget(0.1):
+        time.sleep(0.3)
+        busy(0.05)
 
 
 def test_t14_the_budget_cannot_be_swallowed_by_except_exception():
