@@ -26,4 +26,4 @@ test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) data/demo .pytest_cache
+	rm -rf $(VENV) data/demo data/demo-distributed .pytest_cache
