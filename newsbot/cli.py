@@ -229,8 +229,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         summary = write_report(args.datasets, out)
     except ReportError as exc:
         raise SystemExit(f"newsbot report: {exc}") from None
-    print(f"{out}: {summary.articles} articles of {len(summary.outlet_articles)} outlets, "
-          f"{len(summary.runs)} runs ({out.stat().st_size // 1024} KB)", file=sys.stderr)
+    outlets, runs = len(summary.outlet_articles), len(summary.runs)
+    print(f"{out}: {summary.articles} articles of {outlets} outlet{'s' * (outlets != 1)}, "
+          f"{runs} run{'s' * (runs != 1)} ({out.stat().st_size // 1024} KB)", file=sys.stderr)
     return 0
 
 

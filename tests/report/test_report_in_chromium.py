@@ -41,7 +41,7 @@ def test_the_demo_report_shows_every_section_in_chromium(demo_run, browser, tmp_
     proc = subprocess.run([sys.executable, "-m", "newsbot.cli", "report", str(out), "-o",
                            str(report)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
-    assert "15 articles of 3 outlets, 1 runs" in proc.stderr
+    assert "15 articles of 3 outlets, 1 run (" in proc.stderr
 
     visit = browser.visit(report.as_uri())
     assert visit.console == []
