@@ -49,6 +49,8 @@ from newsbot.pipelines.attribute import AttributionPipeline
 from newsbot.pipelines.clean import CleanPipeline
 from newsbot.pipelines.dedup import DedupPipeline
 
+from memory import rss_mib  # benchmarks/memory.py (the script's folder is on sys.path)
+
 DATASETS = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
 POSITIVES = ("verbatim", "trim_60_90", "trim_30_50", "extended", "copy_edited",
              "edited_trimmed", "composite", "extraction_noise")
@@ -662,14 +664,6 @@ def run_calibration(datasets: Path, seeds: list[int]) -> list[dict[str, Any]]:
 
 
 # --- scale ------------------------------------------------------------------------------------
-
-def rss_mib() -> float:
-    """Resident memory of this process (Linux)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
 
 def synthetic_shingles(rng: np.random.Generator) -> np.ndarray:
     """Shingle hashes of a made-up article of 300-700 words, in text order (not yet sorted)."""

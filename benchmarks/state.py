@@ -33,17 +33,11 @@ from newsbot.state import Found, Handled, Version, version_id
 from newsbot.state.sqlite import SqliteState
 from newsbot.urls import url_key
 
+from memory import rss_mib  # benchmarks/memory.py (the script's folder is on sys.path)
+
 BATCH = 500  # article requests the spider middleware decides together
 SAMPLES = 10
 SITEMAP_SIZE = 50_000  # the sitemap protocol's limit
-
-
-def rss_mb(pid: int | str = "self") -> float:
-    with open(f"/proc/{pid}/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS in /proc/self/status")
 
 
 class MemoryState:
@@ -79,7 +73,7 @@ def run_store(kind: str, urls: int) -> dict:
     store = SqliteState(Path(folder.name) / "crawl.sqlite", ttl=30 * 86400) \
         if kind == "sqlite" else MemoryState()
     step = max(urls // SAMPLES, BATCH)
-    result: dict = {"store": kind, "rss_mb_start": round(rss_mb(), 1), "samples": []}
+    result: dict = {"store": kind, "rss_mb_start": round(rss_mib(), 1), "samples": []}
     for phase in ("first_run", "second_run"):
         started, fetched = time.perf_counter(), 0
         for first in range(0, urls, BATCH):
@@ -92,10 +86,10 @@ def run_store(kind: str, urls: int) -> dict:
                                for f, fetch in zip(found, decisions, strict=True) if fetch])
             done = min(first + BATCH, urls)
             if phase == "first_run" and (done % step == 0 or done == urls):
-                result["samples"].append((done, round(rss_mb(), 1)))
+                result["samples"].append((done, round(rss_mib(), 1)))
         seconds = time.perf_counter() - started
         result[phase] = {"urls_per_s": round(urls / seconds), "fetched": fetched,
-                         "rss_mb": round(rss_mb(), 1)}
+                         "rss_mb": round(rss_mib(), 1)}
     if kind == "sqlite":
         store.close()
         result["db_mb"] = round(sum(p.stat().st_size for p in Path(folder.name).iterdir()
@@ -178,7 +172,7 @@ def crawl_run(urls: int) -> dict:
         peak = 0.0
         while process.poll() is None:
             try:
-                peak = max(peak, rss_mb(process.pid))
+                peak = max(peak, rss_mib(process.pid))
             except (OSError, RuntimeError):  # it has just exited
                 break
             time.sleep(0.1)
