@@ -63,6 +63,10 @@ class MemoryState:
             self.done[item.key] = (self.pending.pop(item.key, None), item.version)
 
 
+def day(n: int) -> str:
+    return f"2026-11-{n % 28 + 1:02d}"
+
+
 def url(n: int) -> str:
     return f"https://news.example.com/2026/11/{n % 28 + 1:02d}/story-{n}-headline-words-here.html"
 
@@ -77,7 +81,7 @@ def run_store(kind: str, urls: int) -> dict:
     for phase in ("first_run", "second_run"):
         started, fetched = time.perf_counter(), 0
         for first in range(0, urls, BATCH):
-            found = [Found(url(n).split("//", 1)[1], url(n), f"2026-11-{n % 28 + 1:02d}")
+            found = [Found(url(n).split("//", 1)[1], url(n), day(n))
                      for n in range(first, min(first + BATCH, urls))]
             decisions = store.discover("bench", found)
             fetched += sum(decisions)
@@ -99,10 +103,6 @@ def run_store(kind: str, urls: int) -> dict:
 
 
 # --- 2. a real scheduled run over N already-exported URLs -------------------------------------
-def day(n: int) -> str:
-    return f"2026-11-{n % 28 + 1:02d}"
-
-
 class Sitemaps(BaseHTTPRequestHandler):
     """A sitemap index of ``server.urls`` article URLs; article pages are counted, never served."""
 

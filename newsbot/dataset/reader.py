@@ -131,7 +131,8 @@ def select(files: Sequence[Path], filters: Filters, report: Report,
     """First pass: index entries of the records to export, in output order."""
     seen: set[str] = set()
     kept: dict[str, _Entry] = {}
-    replacers: dict[str, list[tuple[str, str]]] = {}  # id -> (crawledAt, id) of its successors
+    # id -> (crawledAt, id) of its successors; only latest_version_only needs them
+    replacers: dict[str, list[tuple[str, str]]] = {}
     for index, path in enumerate(files):
         report.partitions += 1
         with open(path, "rb") as lines:
@@ -150,7 +151,7 @@ def select(files: Sequence[Path], filters: Filters, report: Report,
                     report.duplicates += 1
                     continue
                 seen.add(record["id"])
-                if record.get("replaces"):
+                if filters.latest_version_only and record.get("replaces"):
                     replacers.setdefault(record["replaces"], []).append(
                         (str(record.get("crawledAt") or ""), record["id"]))
                 if not filters.accepts(record):

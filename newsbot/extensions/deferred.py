@@ -13,12 +13,13 @@ from __future__ import annotations
 import json
 import logging
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import NotConfigured
+
+from newsbot.extensions.runs import utc_now
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -58,7 +59,7 @@ class DeferredRequests:
             "url": request.url, "callback": callback, "priority": request.priority,
             "meta": {k: request.meta[k] for k in KEPT_META if k in request.meta},
             "reason": reason,
-            "deferredAt": datetime.now(UTC).replace(microsecond=0).isoformat()[:-6] + "Z",
+            "deferredAt": utc_now(),
         })
 
     def spider_opened(self, spider: Spider) -> None:
