@@ -114,6 +114,15 @@ def manifest_path(partition: Path) -> Path:
     return partition.with_name(partition.name.removesuffix(".jsonl") + ".manifest.json")
 
 
+def read_manifest(path: Path) -> dict[str, Any] | None:
+    """A manifest as written, or None: missing, being replaced, or not a manifest."""
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
 class RunManifest:
     """Run id (``%(run_id)s`` in FEEDS), manifests, and the verdict on the run."""
 

@@ -9,7 +9,6 @@ with the number of stories and outlets, not with the size of the texts.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from newsbot.dataset import reader
-from newsbot.extensions.runs import manifest_path
+from newsbot.extensions.runs import manifest_path, read_manifest
 
 FILL_FIELDS = ("headline", "description", "articleBody", "datePublished", "dateModified",
                "authors", "inLanguage", "mainImage", "articleSection", "keywords", "canonicalUrl",
@@ -175,11 +174,8 @@ def parquet_records(path: Path) -> Iterator[dict[str, Any]]:
 
 def read_run(partition: Path) -> Run | None:
     """The run that wrote ``partition``, from its manifest (None without one)."""
-    try:
-        manifest = json.loads(manifest_path(partition).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(manifest, dict):
+    manifest = read_manifest(manifest_path(partition))
+    if manifest is None:
         return None
     started, finished = (_time(manifest.get(k)) for k in ("started", "finished"))
     counts = manifest.get("counts") or {}
