@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from newsbot.dataset import reader
-from newsbot.extensions.runs import manifest_path, read_manifest
+from newsbot.extensions.runs import filled, manifest_path, read_manifest
 
 FILL_FIELDS = ("headline", "description", "articleBody", "datePublished", "dateModified",
                "authors", "inLanguage", "mainImage", "articleSection", "keywords", "canonicalUrl",
@@ -78,8 +78,7 @@ class Summary:
         self.articles += 1
         outlet = str(record.get("publisher") or "unknown outlet")
         self.outlet_articles[outlet] += 1
-        filled = self.outlet_filled[outlet]
-        filled.update(name for name in FILL_FIELDS if record.get(name) not in (None, "", [], {}))
+        self.outlet_filled[outlet].update(filled(record, FILL_FIELDS))
         day = day_of(record.get("datePublished"))
         if day is None:
             self.undated += 1
