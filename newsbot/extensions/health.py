@@ -10,7 +10,6 @@ with ``NEWSBOT_HEALTH_STRICT`` it is also a problem of the run, which then exits
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from newsbot.extensions.runs import PROBLEMS, RunManifest
+from newsbot.extensions.runs import PROBLEMS, RunManifest, read_manifest
 from newsbot.health import Margins, review, usable
 
 if TYPE_CHECKING:
@@ -73,10 +72,6 @@ def previous_runs(manifest_file: Path, run: str) -> Iterator[dict[str, Any]]:
     for path in sorted(manifest_file.parent.glob(MANIFESTS), reverse=True):
         if path == manifest_file:
             continue
-        try:
-            manifest = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue  # a manifest being replaced, or not one
-        if isinstance(manifest, dict) and str(manifest.get("run", "")) < run \
-                and usable(manifest):
+        manifest = read_manifest(path)
+        if manifest is not None and str(manifest.get("run", "")) < run and usable(manifest):
             yield manifest

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,6 +100,11 @@ def counts(stats: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def filled(record: Mapping[str, Any], names: Iterable[str]) -> Iterator[str]:
+    """The fields of ``names`` that ``record`` has a value in (not None, "", [] or {})."""
+    return (name for name in names if record.get(name) not in (None, "", [], {}))
+
+
 def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
     """Never a half-written manifest: write a temporary file, fsync it, rename it over."""
     temporary = path.with_name(path.name + ".tmp")
@@ -112,6 +118,15 @@ def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
 
 def manifest_path(partition: Path) -> Path:
     return partition.with_name(partition.name.removesuffix(".jsonl") + ".manifest.json")
+
+
+def read_manifest(path: Path) -> dict[str, Any] | None:
+    """A manifest as written, or None: missing, being replaced, or not a manifest."""
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
 
 
 class RunManifest:
@@ -160,8 +175,7 @@ class RunManifest:
 
     def item_scraped(self, item: Any) -> None:
         self.scraped += 1
-        data = dict(item)
-        self.filled.update(k for k in ARTICLE_FIELDS if data.get(k) not in (None, "", [], {}))
+        self.filled.update(filled(dict(item), ARTICLE_FIELDS))
 
     def spider_error(self, failure: Any) -> None:
         self.crawler.stats.inc_value(PROBLEMS + "spider_error")

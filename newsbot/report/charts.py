@@ -164,6 +164,7 @@ def runs_chart(runs: Sequence[Run]) -> str:
     folder_colours = palette(folders)
     longest = max((r.seconds for r in runs if r.seconds is not None), default=0)
     unit, per = ("minutes", 60) if longest >= 120 else ("seconds", 1)
+    width = _bar_width(runs)
     with plt.rc_context(STYLE):
         figure, (top, bottom) = plt.subplots(2, 1, figsize=(WIDTH, 4.6), sharex=True,
                                              height_ratios=(3, 2))
@@ -176,7 +177,7 @@ def runs_chart(runs: Sequence[Run]) -> str:
             top.scatter([r.started for r in failed], [r.seconds / per for r in failed],
                         marker="x", s=60, color="#e15759", zorder=3)
             bottom.bar([r.started for r in mine], [r.errors for r in mine],
-                       width=_bar_width(runs), color=folder_colours[folder])
+                       width=width, color=folder_colours[folder])
         top.set_ylabel(f"duration ({unit})")
         top.set_ylim(bottom=0)
         bottom.set_ylabel("errors")

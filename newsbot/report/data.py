@@ -9,7 +9,6 @@ with the number of stories and outlets, not with the size of the texts.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from newsbot.dataset import reader
-from newsbot.extensions.runs import manifest_path
+from newsbot.extensions.runs import filled, manifest_path, read_manifest
 
 FILL_FIELDS = ("headline", "description", "articleBody", "datePublished", "dateModified",
                "authors", "inLanguage", "mainImage", "articleSection", "keywords", "canonicalUrl",
@@ -79,8 +78,7 @@ class Summary:
         self.articles += 1
         outlet = str(record.get("publisher") or "unknown outlet")
         self.outlet_articles[outlet] += 1
-        filled = self.outlet_filled[outlet]
-        filled.update(name for name in FILL_FIELDS if record.get(name) not in (None, "", [], {}))
+        self.outlet_filled[outlet].update(filled(record, FILL_FIELDS))
         day = day_of(record.get("datePublished"))
         if day is None:
             self.undated += 1
@@ -175,11 +173,8 @@ def parquet_records(path: Path) -> Iterator[dict[str, Any]]:
 
 def read_run(partition: Path) -> Run | None:
     """The run that wrote ``partition``, from its manifest (None without one)."""
-    try:
-        manifest = json.loads(manifest_path(partition).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(manifest, dict):
+    manifest = read_manifest(manifest_path(partition))
+    if manifest is None:
         return None
     started, finished = (_time(manifest.get(k)) for k in ("started", "finished"))
     counts = manifest.get("counts") or {}
