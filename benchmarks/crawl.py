@@ -177,10 +177,10 @@ def cpu_times() -> tuple[int, int]:
 
 
 def run(commands: list[tuple[list[str], Path, dict[str, str]]]
-        ) -> tuple[list[str], float, float]:
-    """Start the processes together; their logs, the largest peak RSS (MB) and the CPU seconds
-    they used (user and system)."""
-    global machine_idle
+        ) -> tuple[list[str], float, float, float]:
+    """Start the processes together; their logs, the largest peak RSS (MB), the CPU seconds
+    they used (user and system) and the share of the machine's CPU time left idle meanwhile
+    (other work on a shared machine shows there)."""
     idle_before, total_before = cpu_times()
     procs = []
     for command, cwd, env in commands:
@@ -201,13 +201,7 @@ def run(commands: list[tuple[list[str], Path, dict[str, str]]]
         if proc.returncode:
             raise SystemExit(f"a crawl failed ({proc.returncode}); see {log.name}")
     idle, total = cpu_times()
-    machine_idle = (idle - idle_before) / max(total - total_before, 1)
-    return logs, peak, cpu
-
-
-machine_idle = 0.0
-"""Share of the machine's CPU time left idle during the last :func:`run` (other work on a
-shared machine shows here)."""
+    return logs, peak, cpu, (idle - idle_before) / max(total - total_before, 1)
 
 
 def rate(logs: list[str], count_stat: str) -> tuple[int, float]:
@@ -257,23 +251,24 @@ def main() -> int:
         work = Path(args.work or tmp)
         print(f"{args.pages} pages on {base}; work folder {work}", file=sys.stderr)
 
-        def record(name: str, count: int, seconds: float, peak: float, cpu: float) -> None:
+        def record(name: str, count: int, seconds: float, peak: float, cpu: float,
+                   idle: float) -> None:
             if count != args.pages:
                 notes.append(f"{name}: {count} articles out of {args.pages} pages (SHORT)")
             results[name] = {"pages_per_s": round(count / seconds, 1)}
-            rows.append((name, count, seconds, peak, cpu, machine_idle))
+            rows.append((name, count, seconds, peak, cpu, idle))
             print(f"  {name}: {count} in {seconds:.1f} s", file=sys.stderr)
 
         bare = [sys.executable, "-m", "scrapy", "runspider", str(Path(__file__).resolve()),
                 "-a", f"index={base}/sitemap-index.xml"]
-        logs, peak, cpu = run([(bare, work / "bare",
-                                {**os.environ, "SCRAPY_SETTINGS_MODULE": ""})])
-        record("bare", *rate(logs, "item_scraped_count"), peak, cpu)
+        logs, peak, cpu, idle = run([(bare, work / "bare",
+                                      {**os.environ, "SCRAPY_SETTINGS_MODULE": ""})])
+        record("bare", *rate(logs, "item_scraped_count"), peak, cpu, idle)
 
         single = work / "newsbot"
         single.mkdir()
-        logs, peak, cpu = run([(newsbot_command(base, single), single, env)])
-        record("newsbot", *rate(logs, "item_scraped_count"), peak, cpu)
+        logs, peak, cpu, idle = run([(newsbot_command(base, single), single, env)])
+        record("newsbot", *rate(logs, "item_scraped_count"), peak, cpu, idle)
         results["newsbot"]["peak_rss_mb"] = round(peak, 1)
 
         for workers in (2, 4):
@@ -284,9 +279,9 @@ def main() -> int:
                     cwd = work / f"redis_{workers}" / f"w{n}"
                     cwd.mkdir(parents=True)
                     commands.append((newsbot_command(base, cwd), cwd, renv))
-                logs, peak, cpu = run(commands)
+                logs, peak, cpu, idle = run(commands)
                 used = redis_py.Redis.from_url(redis.url).info("memory")["used_memory"]
-            record(f"redis_{workers}", *rate(logs, "item_scraped_count"), peak, cpu)
+            record(f"redis_{workers}", *rate(logs, "item_scraped_count"), peak, cpu, idle)
             notes.append(f"Redis after redis_{workers}: {used / 2**20:.1f} MB used "
                          f"({used / args.pages:.0f} bytes per article page crawled)")
 

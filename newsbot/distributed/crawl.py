@@ -237,7 +237,7 @@ class RedisCrawl:
                 self.redis.recovered_at and now - self.redis.recovered_at < self.lease_seconds):
             return 0
         self._last_reap = now
-        count = int(self._scripts["reap"](keys=self._queue_keys(), args=[100]))
+        count = int(self._scripts["reap"](keys=self.queue_keys(), args=[100]))
         if count:
             self.crawler.stats.inc_value("newsbot/distributed/requeued", count)
             logger.warning("Put back %d request(s) whose worker stopped renewing its lease "
@@ -248,13 +248,14 @@ class RedisCrawl:
         """Put this worker's unfinished requests back in the queue now (it stops without
         finishing them: an error, Ctrl-C), rather than when their leases expire."""
         if self.held:
-            count = int(self._scripts["release"](keys=self._queue_keys(), args=list(self.held)))
+            count = int(self._scripts["release"](keys=self.queue_keys(), args=list(self.held)))
             self.held.clear()
             self.crawler.stats.inc_value("newsbot/distributed/released", count)
             logger.warning("Put %d unfinished request(s) back in the queue for the other "
                            "workers or the next run", count)
 
-    def _queue_keys(self) -> list[str]:
+    def queue_keys(self) -> list[str]:
+        """The queue and the lease keys, in the order the queue scripts take them."""
         return [self.key("requests"), self.key("leases"), self.key("lease:data"),
                 self.key("lease:score"), self.key("lease:owner")]
 

@@ -81,8 +81,7 @@ class SharedPolitenessHandler(HTTP11DownloadHandler):
 
     async def download_request(self, request: Request) -> Response:
         downloader = self._crawler.engine.downloader
-        key = request.meta.get("download_slot") or downloader.get_slot_key(request)
-        slot = downloader.slots.get(key)
+        slot = downloader.slots.get(downloader.get_slot_key(request))  # reads download_slot
         if self.budget and slot is not None and slot.delay > 0:
             host = urlparse_cached(request).hostname or ""
             wait = self.budget.reserve(host, slot.delay)

@@ -102,16 +102,14 @@ class LeasedQueue(Base):
         """Queue ``request`` unless its fingerprint was seen; acknowledge ``ack`` with it."""
         crawl = self.crawl
         return bool(self._push(
-            keys=[crawl.key("dupefilter"), self.key, crawl.key("leases"),
-                  crawl.key("lease:data"), crawl.key("lease:score"), crawl.key("lease:owner")],
+            keys=[crawl.key("dupefilter"), *crawl.queue_keys()],
             args=[fingerprint, -request.priority, self._encode_request(request), ack]))
 
     def pop(self, timeout: int = 0) -> Request | None:
         crawl = self.crawl
         while True:
             popped = self._pop(
-                keys=[self.key, crawl.key("leases"), crawl.key("lease:data"),
-                      crawl.key("lease:score"), crawl.key("lease:owner"), crawl.key("lease:seq")],
+                keys=[*crawl.queue_keys(), crawl.key("lease:seq")],
                 args=[crawl.worker, crawl.lease_ms])
             if not popped:
                 return None

@@ -3,7 +3,6 @@ each a ``scrapy crawl`` subprocess with a folder of its own, as on separate mach
 
 from __future__ import annotations
 
-import json
 import subprocess
 import time
 from collections.abc import Callable
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import redis
 
-from state.newsroom import OUTLET, command, crawl_env
+from state.newsroom import OUTLET, command, crawl_env, lines, partitions
 
 CRAWL = f"newsbot:crawl:news:{OUTLET}:"
 """Key prefix of the distributed crawl of the newsroom site."""
@@ -34,8 +33,7 @@ def finish(worker: subprocess.Popen, timeout: float = 90) -> str:
 
 def exported(cwd: Path) -> list[dict]:
     """Every line the worker folder's partitions hold."""
-    return [json.loads(line) for path in sorted((cwd / "data" / OUTLET).glob("*.jsonl"))
-            for line in path.read_text(encoding="utf-8").splitlines()]
+    return [article for path in partitions(cwd) for article in lines(path)]
 
 
 def leases_of(client: redis.Redis, pid: int) -> int:
