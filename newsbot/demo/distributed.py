@@ -28,12 +28,12 @@ def worker_command(outlets_file: Path, output: Path) -> list[str]:
             str(output)]
 
 
-def read_ids(path: Path) -> dict[str, str]:
-    """id -> url of the articles of a JSON Lines file (empty when it does not exist)."""
+def read_ids(path: Path) -> list[tuple[str, str]]:
+    """(id, url) of each line of a JSON Lines file, repeats kept (empty when it does not exist)."""
     if not path.exists():
-        return {}
+        return []
     lines = path.read_text(encoding="utf-8").splitlines()
-    return {(a := json.loads(line))["id"]: a["url"] for line in lines}
+    return [((a := json.loads(line))["id"], a["url"]) for line in lines]
 
 
 def main(out_dir: Path, workers: int) -> int:
@@ -55,7 +55,7 @@ def main(out_dir: Path, workers: int) -> int:
         procs = [subprocess.Popen(worker_command(outlets_file, out_dir / f"worker-{n}.jsonl"),
                                   env=env) for n in range(1, workers + 1)]
         codes = [proc.wait() for proc in procs]
-    expected = read_ids(single)
+    expected = dict(read_ids(single))
     combined: dict[str, str] = {}
     lines = 0
     for n in range(1, workers + 1):
@@ -63,7 +63,7 @@ def main(out_dir: Path, workers: int) -> int:
         lines += len(ids)
         print(f"  worker {n}: {len(ids)} articles (exit status {codes[n - 1]}, log "
               f"{out_dir / f'worker-{n}.log'})")
-        combined.update(ids)
+        combined.update(ids)  # a repeated id, in one file or two, leaves lines > combined
     print(f"  combined: {len(combined)} articles in {lines} lines; single process: "
           f"{len(expected)} articles")
     if set(combined) != set(expected) or lines != len(combined) or any(codes):
