@@ -106,7 +106,7 @@ class DedupPipeline:
         if self.expired_before is None or cutoff > self.expired_before:
             self.stats.inc_value("newsbot/dedup_index/expired", self.index.expire(cutoff))
             self.expired_before = cutoff
-        doc = self._doc(adapter, today)
+        doc = self._doc(adapter, today, keys)
         # An article indexed by an earlier run is refetched: it stays in its story. Whether it is
         # exported again is the versions stage's call, which trusts the crawl state: only lines
         # durably written are known there, while this index may hold articles of a run that
@@ -127,7 +127,7 @@ class DedupPipeline:
         self._report(placement)
         return self._mark(adapter, item, placement)
 
-    def _doc(self, adapter: ItemAdapter, today: int) -> Doc:
+    def _doc(self, adapter: ItemAdapter, today: int, keys: set[str]) -> Doc:
         body, lead = text_shingles(adapter.get("articleBody") or "")
         url, canonical = adapter["url"], adapter.get("canonicalUrl")
         evidence = adapter.get("attributionEvidence") or []
@@ -139,7 +139,7 @@ class DedupPipeline:
             source_org=adapter.get("sourceOrganization"),
             canonical_key=url_key(canonical) if canonical and not same_site(url, canonical)
             else None,
-            story=short_id(min(article_keys(url, canonical))), body=body, lead=lead)
+            story=short_id(min(keys)), body=body, lead=lead)
 
     def _report(self, placement: Placement) -> None:
         url = placement.doc.url

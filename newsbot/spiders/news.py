@@ -8,17 +8,19 @@ declared (``home=URL``), sitemaps come from robots.txt and feeds from the home p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
+from typing import TypeVar
 
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 
 from newsbot.discovery import Entry
-from newsbot.discovery.feeds import feeds_from_html, parse_feed
+from newsbot.discovery.feeds import Feed, feeds_from_html, parse_feed
 from newsbot.discovery.links import MAX_OUTLINKS, anchor_hrefs, classify_links
-from newsbot.discovery.sitemaps import parse_sitemap, sitemaps_from_robots
+from newsbot.discovery.sitemaps import Sitemap, parse_sitemap, sitemaps_from_robots
 from newsbot.discovery.xml import XmlRejected, inflate
 from newsbot.extraction.dates import normalise_date
 from newsbot.outlets import NAME_RE, Outlet
@@ -31,6 +33,8 @@ from newsbot.spiders.base import (
 )
 from newsbot.urls import clean_url
 
+
+XmlDoc = TypeVar("XmlDoc", Sitemap, Feed)
 
 HEAD_LIMIT = 512 * 1024
 """Characters of a front page searched for the ``<head>``'s feed links, at most."""
@@ -129,17 +133,12 @@ class NewsSpider(NewsbotSpider):
 
     def parse_sitemap(self, response: Response):
         outlet = self.outlet_of(response)
-        try:
-            sitemap = parse_sitemap(inflate(response.body, self.max_sitemap_size), response.url)
-        except XmlRejected as why:
-            self.reject_xml(response, "sitemap", why)
+        sitemap = self.read_xml(response, "sitemap", parse_sitemap, self.max_sitemap_size)
+        if sitemap is None:
             return
-        self.note_problem(response, "sitemap", sitemap.problem)
         if sitemap.truncated:
             self.logger.warning("Sitemap %s has more than %d entries; the rest were ignored",
                                 response.url, len(sitemap.entries))
-        if sitemap.skipped:
-            self.crawler.stats.inc_value("newsbot/sitemap/invalid_entries", sitemap.skipped)
         depth = response.meta.get("sitemap_depth", 0)
         if sitemap.kind == "sitemapindex":
             if depth >= self.sitemap_depth:
@@ -159,15 +158,9 @@ class NewsSpider(NewsbotSpider):
 
     def parse_feed(self, response: Response):
         outlet = self.outlet_of(response)
-        try:
-            feed = parse_feed(inflate(response.body, self.max_xml_size), response.url)
-        except XmlRejected as why:
-            self.reject_xml(response, "feed", why)
-            return
-        self.note_problem(response, "feed", feed.problem)
-        if feed.skipped:
-            self.crawler.stats.inc_value("newsbot/feed/invalid_entries", feed.skipped)
-        yield from self.article_requests(outlet, feed.entries)
+        feed = self.read_xml(response, "feed", parse_feed, self.max_xml_size)
+        if feed is not None:
+            yield from self.article_requests(outlet, feed.entries)
 
     def parse_front(self, response: Response):
         """A home page or section front: feeds it announces, article links, deeper fronts."""
@@ -245,13 +238,23 @@ class NewsSpider(NewsbotSpider):
         name = response.meta.get("outlet")
         return next(o for o in self.outlets if o.name == name)
 
-    def reject_xml(self, response: Response, kind: str, why: Exception) -> None:
-        self.crawler.stats.inc_value("newsbot/xml/rejected")
-        self.logger.warning("Ignoring invalid %s %s: %s", kind, response.url, why)
+    def read_xml(self, response: Response, kind: str, parse: Callable[[bytes, str], XmlDoc],
+                 max_size: int) -> XmlDoc | None:
+        """A sitemap or feed parsed with ``parse``, or None when it was rejected.
 
-    def note_problem(self, response: Response, kind: str, problem: str | None) -> None:
-        """A document that parsed only with recovery: its readable entries are still used."""
-        if problem:
+        A document that parsed only with recovery is logged, and its readable entries are
+        still used; entries that could not be read are counted in ``newsbot/<kind>/...``.
+        """
+        try:
+            document = parse(inflate(response.body, max_size), response.url)
+        except XmlRejected as why:
+            self.crawler.stats.inc_value("newsbot/xml/rejected")
+            self.logger.warning("Ignoring invalid %s %s: %s", kind, response.url, why)
+            return None
+        if document.problem:
             self.crawler.stats.inc_value("newsbot/xml/recovered")
             self.logger.warning("Malformed %s %s (%s); using the entries that could be read",
-                                kind, response.url, problem)
+                                kind, response.url, document.problem)
+        if document.skipped:
+            self.crawler.stats.inc_value(f"newsbot/{kind}/invalid_entries", document.skipped)
+        return document
