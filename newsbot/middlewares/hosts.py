@@ -193,8 +193,7 @@ class HostHealthMiddleware:
         if self.shared:  # other workers wait too
             self.shared.hold(host, seconds)
         downloader = self.crawler.engine.downloader
-        hold_slot(downloader, request.meta.get("download_slot") or
-                  downloader.get_slot_key(request), seconds)
+        hold_slot(downloader, downloader.get_slot_key(request), seconds)  # reads download_slot
 
     @staticmethod
     def _challenge(response: Response) -> str | None:
