@@ -105,7 +105,7 @@ def _inputs(args: argparse.Namespace) -> Iterator[tuple[Path, str | None]]:
     urls = args.url or []
     if urls and len(urls) != len(args.files):
         raise SystemExit("give one --url per FILE (or none: the page's canonical URL is used)")
-    yield from zip(map(Path, args.files), urls or [None] * len(args.files))
+    yield from zip(map(Path, args.files), urls or [None] * len(args.files), strict=True)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

@@ -80,6 +80,7 @@ def feeds_from_html(html: str, base_url: str) -> list[str]:
     selector = Selector(text=html)
     urls = []
     for link in selector.xpath('//link[contains(concat(" ", @rel, " "), " alternate ")]'):
-        if (link.attrib.get("type") or "").strip().lower() in FEED_TYPES and link.attrib.get("href"):
+        kind = (link.attrib.get("type") or "").strip().lower()
+        if kind in FEED_TYPES and link.attrib.get("href"):
             urls.append(urljoin(base_url, link.attrib["href"].strip()))
     return list(dict.fromkeys(u for u in urls if u.startswith(("http://", "https://"))))

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lxml import etree
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from newsbot.discovery import Entry
-from lxml import etree
-
 from newsbot.discovery.xml import (
     XmlRejected,
     absolute,

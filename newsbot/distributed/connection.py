@@ -119,7 +119,8 @@ def connect(url: str, outage_timeout: float) -> PatientRedis:
         redis.Redis.execute_command(client, "PING")  # once, not patiently
     except (redis.RedisError, OSError) as exc:
         raise RedisUnavailable(
-            f"Cannot use Redis at {shown(url)} (NEWSBOT_REDIS_URL): {redact(str(exc)) or type(exc).__name__}. "
+            f"Cannot use Redis at {shown(url)} (NEWSBOT_REDIS_URL): "
+            f"{redact(str(exc)) or type(exc).__name__}. "
             "Start it or fix the URL; the crawl does not start.") from None
     policy = _eviction_policy(client)
     if policy not in (None, "noeviction"):

@@ -32,9 +32,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from scrapy import signals
-
 from redis import RedisError
+from scrapy import signals
 
 from newsbot.distributed.connection import PatientRedis, RedisUnavailable, connect
 

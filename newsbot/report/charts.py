@@ -81,7 +81,7 @@ def articles_over_time(per_day: Counter[tuple[date, str]], outlets: Sequence[str
                 axes.bar(bins, heights, bottom=bottom, width=6 if weekly else 0.8,
                          align="edge" if weekly else "center", label=outlet,
                          color=colours[outlet])
-                bottom = [b + h for b, h in zip(bottom, heights)]
+                bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
         locator = mdates.AutoDateLocator(maxticks=12)
         axes.xaxis.set_major_locator(locator)
         axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))

@@ -86,7 +86,8 @@ class SqliteState:
                               f"lock {lock_path}); this run does not start") from None
         handle.seek(0)
         handle.truncate()
-        handle.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}")
+        since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        handle.write(f"pid {os.getpid()} since {since}")
         handle.flush()
         self._locks[outlet] = handle
 
@@ -103,7 +104,8 @@ class SqliteState:
                 if row is None:
                     self.db.execute(
                         "INSERT INTO articles (key, outlet, url, pending, announced, seen) "
-                        "VALUES (?, ?, ?, 1, ?, ?)", (entry.key, outlet, entry.url, entry.date, now))
+                        "VALUES (?, ?, ?, 1, ?, ?)",
+                        (entry.key, outlet, entry.url, entry.date, now))
                     decisions.append(True)
                     continue
                 pending, handled_date, article = row
