@@ -80,8 +80,8 @@ def article_node(nodes: list[dict]) -> dict | None:
         return None
     inner = set().union(*(_nested_in(n) for n in candidates))
     candidates = [n for n in candidates if id(n) not in inner] or candidates
-    return max(candidates, key=lambda n: (bool(n.get("headline")), len(str(n.get("articleBody", ""))),
-                                          len(n)))
+    return max(candidates, key=lambda n: (bool(n.get("headline")),
+                                          len(str(n.get("articleBody", ""))), len(n)))
 
 
 def resolve_ids(value: Any, nodes: list[dict]) -> Any:
@@ -97,7 +97,8 @@ def resolve_ids(value: Any, nodes: list[dict]) -> Any:
 def page_type(node: dict) -> str | None:
     """The schema.org type a node declares (``"NewsArticle"``), preferring article types."""
     value = node.get("@type")
-    values = [str(v).rsplit("/", 1)[-1] for v in (value if isinstance(value, list) else [value]) if v]
+    values = [str(v).rsplit("/", 1)[-1]
+              for v in (value if isinstance(value, list) else [value]) if v]
     return next((v for v in values if v.lower() in ARTICLE_TYPES), values[0] if values else None)
 
 
