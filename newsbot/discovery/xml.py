@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from urllib.parse import urljoin
 
 from lxml import etree
-from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from scrapy.utils.gz import gunzip
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -37,7 +36,7 @@ def inflate(body: bytes, max_size: int) -> bytes:
         return body
     try:
         return gunzip(body, max_size=max_size)
-    except _DecompressionMaxSizeExceeded:
+    except ValueError:  # what gunzip raises beyond max_size (broken streams raise OSError)
         raise XmlRejected(f"gzip body inflates beyond {max_size} bytes") from None
     except (OSError, EOFError) as exc:
         raise XmlRejected(f"broken gzip body: {exc}") from None

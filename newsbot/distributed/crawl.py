@@ -36,6 +36,7 @@ from redis import RedisError
 from scrapy import signals
 
 from newsbot.distributed.connection import PatientRedis, RedisUnavailable, connect
+from newsbot.scrapy_internals import engine_requests_in_progress
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -218,12 +219,11 @@ class RedisCrawl:
     def settle(self) -> None:
         """Acknowledge the leases whose request is done: out of the engine (response or failure
         handled by the spider) with every article it gave exported or dropped."""
-        engine = self.crawler.engine
-        slot = getattr(engine, "_slot", None)  # the engine's requests in progress (not public)
-        if slot is None:
+        in_progress = engine_requests_in_progress(self.crawler.engine)
+        if in_progress is None:
             return
         done = [lease for lease, request in self.held.items()
-                if request not in slot.inprogress and not self._waiting[lease]]
+                if request not in in_progress and not self._waiting[lease]]
         for lease in done:
             self._waiting.pop(lease, None)
         self.ack(done)

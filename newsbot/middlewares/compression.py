@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import zlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 import brotli
 from scrapy.downloadermiddlewares.httpcompression import (
@@ -27,6 +27,7 @@ from scrapy.exceptions import IgnoreRequest
 
 if TYPE_CHECKING:
     from scrapy import Request
+    from scrapy.crawler import Crawler
     from scrapy.http import Response
 
 try:
@@ -81,10 +82,18 @@ def _zlib_ends(body: bytes, wbits: int, max_size: int) -> bool:
 
 
 class HttpCompressionMiddleware(ScrapyHttpCompression):
+    max_size: int
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = super().from_crawler(crawler)
+        middleware.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        return middleware
+
     def process_response(self, request: Request, response: Response) -> Request | Response:
         encodings = [e.strip().lower() for header in response.headers.getlist("Content-Encoding")
                      for e in header.split(b",") if e.strip()]
-        max_size = request.meta.get("download_maxsize", self._max_size)
+        max_size = request.meta.get("download_maxsize", self.max_size)
         if (encodings and request.method != "HEAD"
                 and not ends_properly(response.body, encodings[-1], max_size)):
             self.stats.inc_value("newsbot/compression/truncated")
