@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+from lxml import etree
 from parsel import Selector
 
 from newsbot.discovery import Entry
@@ -42,7 +43,7 @@ def parse_feed(body: bytes, base_url: str, max_entries: int = 10_000) -> Feed:
         items = children(root, "entry")
     else:
         raise XmlRejected(f"root element is <{kind or '?'}>, not an RSS or Atom feed")
-    entries = []
+    entries: list[Entry] = []
     skipped = 0
     for item in items:
         if len(entries) >= max_entries:
@@ -62,16 +63,16 @@ def parse_feed(body: bytes, base_url: str, max_entries: int = 10_000) -> Feed:
     return Feed(entries, skipped, problem)
 
 
-def _link(item) -> str | None:
+def _link(item: etree._Element) -> str | None:
     for link in children(item, "link"):
         if href := link.get("href"):  # Atom
             if link.get("rel", "alternate") == "alternate":
-                return href.strip()
+                return str(href).strip()
         elif link.text and link.text.strip():  # RSS
-            return link.text.strip()
+            return str(link.text).strip()
     guid = next(children(item, "guid"), None)
     if guid is not None and guid.get("isPermaLink", "true") == "true" and guid.text:
-        return guid.text.strip()
+        return str(guid.text).strip()
     return None
 
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, Any, TypeVar
 
 from newsbot.state import Cursor, Found, Handled, StateError, StateLocked, Version
 
@@ -206,9 +206,10 @@ class SqliteState:
 
         return self._transaction(run)
 
-    def _read(self, sql: str, args: tuple) -> tuple | None:
+    def _read(self, sql: str, args: tuple[Any, ...]) -> tuple[Any, ...] | None:
         try:
-            return self.db.execute(sql, args).fetchone()
+            row: tuple[Any, ...] | None = self.db.execute(sql, args).fetchone()
+            return row
         except sqlite3.Error as exc:
             raise StateError(f"cannot read the crawl state {self.path}: {exc}") from exc
 
