@@ -112,7 +112,7 @@ def take_queued(downloader: Downloader, take: Callable[[Request], bool],
     """Remove the requests ``take`` accepts from every slot's queue (requests past the
     downloader middlewares, waiting for their slot), with the Deferred each one's caller
     awaits: the caller must fire it. The others keep their order."""
-    taken = []
+    taken: list[tuple[Request, Deferred[Response]]] = []
     for slot in downloader.slots.values():
         waiting = list(slot.queue)
         slot.queue.clear()

@@ -219,7 +219,8 @@ def read_pages(stream: BinaryIO, max_bytes: int,
     when the input ends inside one, and every record must hold its whole ``Content-Length``.
     """
     records = 0
-    buffered = io.BufferedReader(stream) if not hasattr(stream, "peek") else stream
+    buffered = (io.BufferedReader(stream)  # type: ignore[type-var]  # any binary stream reads
+                if not hasattr(stream, "peek") else stream)
     members = _Members(buffered) if buffered.peek(2)[:2] == b"\x1f\x8b" else None
     try:
         for record in ArchiveIterator(io.BufferedReader(members, 1 << 16) if members else buffered,

@@ -107,7 +107,7 @@ def connect(url: str, outage_timeout: float) -> PatientRedis:
     """A client for ``url`` (bytes in, bytes out), checked now; :class:`RedisUnavailable` if not
     usable."""
     try:
-        client = PatientRedis.from_url(
+        client: PatientRedis = PatientRedis.from_url(  # type: ignore[assignment]
             url, socket_connect_timeout=5, socket_timeout=30, retry=Retry(NoBackoff(), 0),
             health_check_interval=30)
     except ValueError as exc:

@@ -344,6 +344,7 @@ def redis_crawl(crawler: Crawler) -> RedisCrawl | None:
         logger.error("%s", exc)  # one clear line before the bootstrap traceback
         raise
     spider = crawler.spider
+    assert spider is not None  # called from components built for an open crawl
     crawl = RedisCrawl(crawler, redis, f"{spider.name}:{getattr(spider, 'slug', spider.name)}",
                        settings.getfloat("NEWSBOT_REDIS_LEASE_SECONDS"))
     _CRAWLS[crawler] = crawl

@@ -192,6 +192,7 @@ class RunManifest:
     def write(self, exporter: JsonLinesExporter, *, final: bool) -> None:
         assert exporter.path is not None
         spider = self.crawler.spider
+        assert spider is not None  # feeds are written while the spider is open
         fill_rates = {k: round(self.filled[k] / self.scraped, 4) if self.scraped else None
                       for k in ARTICLE_FIELDS}
         health = self.health.review(manifest_path(exporter.path), self.run_id, exporter.written,

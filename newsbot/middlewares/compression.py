@@ -16,6 +16,7 @@ closed here:
 from __future__ import annotations
 
 import logging
+import sys
 import zlib
 from typing import TYPE_CHECKING, Self
 
@@ -30,9 +31,9 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
-try:
-    from compression import zstd  # Python 3.14
-except ImportError:
+if sys.version_info >= (3, 14):
+    from compression import zstd
+else:
     from backports import zstd
 
 logger = logging.getLogger(__name__)
@@ -90,13 +91,16 @@ class HttpCompressionMiddleware(ScrapyHttpCompression):
         middleware.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
         return middleware
 
-    def process_response(self, request: Request, response: Response) -> Request | Response:
+    # Scrapy calls it without the spider (deprecated in the base's signature since 2.14).
+    def process_response(  # type: ignore[override]
+            self, request: Request, response: Response) -> Request | Response:
         encodings = [e.strip().lower() for header in response.headers.getlist("Content-Encoding")
                      for e in header.split(b",") if e.strip()]
         max_size = request.meta.get("download_maxsize", self.max_size)
         if (encodings and request.method != "HEAD"
                 and not ends_properly(response.body, encodings[-1], max_size)):
-            self.stats.inc_value("newsbot/compression/truncated")
+            if self.stats is not None:
+                self.stats.inc_value("newsbot/compression/truncated")
             logger.warning("Ignored response %s: its %s body is truncated", response,
                            encodings[-1].decode("latin-1"))
             raise IgnoreRequest("truncated compressed body")

@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 
 class _CountsGivingUp(BaseRedirectMiddleware):
+    # Scrapy calls it without the spider (deprecated in the base's signature since 2.14).
     def process_response(self, request: Request, response: Response) -> Request | Response:
         """Scrapy's; the only request it refuses is a redirect past ``REDIRECT_MAX_TIMES``."""
         try:
@@ -37,9 +38,9 @@ class _CountsGivingUp(BaseRedirectMiddleware):
             raise
 
 
-class RedirectMiddleware(_CountsGivingUp, ScrapyRedirect):
+class RedirectMiddleware(_CountsGivingUp, ScrapyRedirect):  # type: ignore[misc]
     pass
 
 
-class MetaRefreshMiddleware(_CountsGivingUp, ScrapyMetaRefresh):
+class MetaRefreshMiddleware(_CountsGivingUp, ScrapyMetaRefresh):  # type: ignore[misc]
     pass

@@ -59,7 +59,8 @@ class RobotsTxtMiddleware(RobotsTxtHooks):
         self.unreachable: dict[str, str] = {}
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
 
-    async def process_request(self, request: Request) -> None:
+    # Scrapy calls it without the spider (deprecated in the base's signature since 2.14).
+    async def process_request(self, request: Request) -> None:  # type: ignore[override]
         if request.meta.get("dont_obey_robotstxt"):
             return
         netloc = urlparse_cached(request).netloc
@@ -71,7 +72,7 @@ class RobotsTxtMiddleware(RobotsTxtHooks):
             self._defer(request, self.unreachable[netloc])
         self.enforce(parser, request)
 
-    async def robot_parser(self, request: Request) -> object:
+    async def robot_parser(self, request: Request) -> object:  # type: ignore[override]
         """Scrapy's, except that every request waiting for one robots.txt gets its parser.
 
         Scrapy 2.19 has all waiters await one shared Deferred: the first gets the parser, and its
@@ -124,7 +125,7 @@ class RobotsTxtMiddleware(RobotsTxtHooks):
 
     def robots_parsed(self, robotparser: RobotParser, request: Request) -> None:
         """Applies the Crawl-delay of a robots.txt just parsed (the ``robots_parsed`` signal)."""
-        useragent = self.robots_agent or request.headers.get(b"User-Agent", self.default_agent)
+        useragent = self.robots_agent or request.headers.get(b"User-Agent") or self.default_agent
         delay = robotparser.crawl_delay(useragent)
         hosts = self.crawler.get_downloader_middleware(HostHealthMiddleware)
         if not delay or hosts is None:
