@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.core.downloader import Downloader
     from scrapy.core.engine import ExecutionEngine
+    from scrapy.core.scheduler import BaseScheduler
     from scrapy.crawler import Crawler
     from scrapy.extensions.feedexport import FeedSlot
     from scrapy.http import Response
@@ -74,6 +75,7 @@ PRIVATE: tuple[Private, ...] = (
             "engine_requests_in_progress, wake_engine", True),
     Private("scrapy.core.engine._Slot", "inprogress", "engine_requests_in_progress", True),
     Private("scrapy.core.engine._Slot", "nextcall", "wake_engine", True),
+    Private("scrapy.core.engine._Slot", "scheduler", "engine_scheduler (Scrapy 2.18)", True),
     Private("scrapy.utils.reactor.CallLaterOnce", "schedule", "wake_engine"),
     Private(_ROBOTS, "_parsers", "RobotsTxtHooks.parsers", True),
     Private(_ROBOTS, "_parse_robots", "RobotsTxtHooks.robots_response"),
@@ -144,6 +146,16 @@ def engine_requests_in_progress(engine: ExecutionEngine | None) -> Set[Request] 
     download, and the spider's handling of the response), or None when no spider is open."""
     slot = engine._slot if engine is not None else None
     return None if slot is None else slot.inprogress
+
+
+def engine_scheduler(engine: ExecutionEngine | None) -> BaseScheduler | None:
+    """The scheduler of the open spider, or None: ``ExecutionEngine.scheduler`` from Scrapy
+    2.19 on, the engine's slot's in 2.18."""
+    if engine is None:
+        return None
+    if hasattr(type(engine), "scheduler"):
+        return engine.scheduler
+    return engine._slot.scheduler if engine._slot is not None else None
 
 
 def wake_engine(engine: ExecutionEngine | None, delay: float) -> None:
