@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 from lxml import etree
 from parsel import Selector
@@ -50,7 +49,7 @@ def parse_feed(body: bytes, base_url: str, max_entries: int = 10_000) -> Feed:
             break
         link = _link(item)
         url = absolute(link, base_url) if link else None
-        if not url or not url.startswith(("http://", "https://")):
+        if not url:
             skipped += 1
             continue
         entries.append(Entry(
@@ -83,5 +82,5 @@ def feeds_from_html(html: str, base_url: str) -> list[str]:
     for link in selector.xpath('//link[contains(concat(" ", @rel, " "), " alternate ")]'):
         kind = (link.attrib.get("type") or "").strip().lower()
         if kind in FEED_TYPES and link.attrib.get("href"):
-            urls.append(urljoin(base_url, link.attrib["href"].strip()))
-    return list(dict.fromkeys(u for u in urls if u.startswith(("http://", "https://"))))
+            urls.append(absolute(link.attrib["href"].strip(), base_url))
+    return list(dict.fromkeys(u for u in urls if u))
