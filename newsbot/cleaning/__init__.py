@@ -37,7 +37,8 @@ _TRAILING_PROMPT = re.compile(r"\s*(?:\.\.\.|…|!+|:)$")
 
 def normalise_text(text: str) -> str:
     """NFC, visible characters only, single spaces. (NFKC would rewrite legitimate text.)"""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    # invisible characters go first: one between a letter and its accent stops them composing
+    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
     return _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip()
 
 
@@ -134,12 +135,14 @@ def clean_article(article: ArticleData) -> ArticleData:
 
     kept: list[str] = []
     trailers: list[str] = []
-    for index, raw in enumerate((article.get("articleBody") or "").split("\n")):
+    for raw in (article.get("articleBody") or "").split("\n"):
         paragraph = normalise_text(raw)
         if not paragraph or is_boilerplate(paragraph) or is_byline(paragraph, authors):
             continue
-        if index < 3 and not kept and _key(paragraph) == headline_key:
-            continue  # the headline repeated at the top of the text
+        if not kept and _key(paragraph) == headline_key:
+            # the headline repeated at the top of the text, below any lines dropped here (once
+            # they are gone it is the top: cleaning again must not find more to drop)
+            continue
         if _is_caption(paragraph, known):
             _attach_caption(article, paragraph, known)
             continue
