@@ -33,12 +33,15 @@ AMP_PATH = re.compile(r"(^/amp(?=/)|/amp/?$|\.amp(?=\.html?$)|\.amp$)", re.IGNOR
 def clean_url(url: str) -> str:
     """Canonical request URL: sorted query, no fragment, no tracking or session parameters.
 
-    Links come from pages: one that is no URL (``http://[::1``, a port over 65535) comes back
-    stripped but otherwise as it was, for the fetch to fail on, instead of raising here.
+    Links come from pages: one that is no URL (``http://[::1``, a port over 65535, a scheme
+    without a host) comes back stripped but otherwise as it was, for the fetch to fail on,
+    instead of raising here.
     """
     url = url.strip()
     try:
         parts = urlsplit(url)
+        if parts.scheme and not parts.netloc:
+            return url  # w3lib would make "http:///x" "http:////x", then "http://x/"
         query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                  if not TRACKING_PARAMS.match(k)]
         path = SESSION_PATH_PARAM.sub("", parts.path)

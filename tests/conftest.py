@@ -16,7 +16,7 @@ TESTS = Path(__file__).parent
 # each run, and keeps the failing ones in .hypothesis/ to try first next time.
 settings.register_profile("test", max_examples=40, derandomize=True, database=None,
                           deadline=None, print_blob=True)
-settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", 2000)),
+settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", 1000)),
                           deadline=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "test"))

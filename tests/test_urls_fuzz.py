@@ -27,6 +27,7 @@ def test_clean_url_is_idempotent(url):
 
 
 @given(LINKS)
+@example("http:///\\0?utm_source=")  # found: w3lib reads a host-less URL differently twice
 def test_url_key_is_the_same_for_a_url_and_its_clean_form(url):
     assert url_key(clean_url(url)) == url_key(url)
 

@@ -80,7 +80,9 @@ def feeds_from_html(html: str, base_url: str) -> list[str]:
     selector = Selector(text=html)
     urls = []
     for link in selector.xpath('//link[contains(concat(" ", @rel, " "), " alternate ")]'):
-        kind = (link.attrib.get("type") or "").strip().lower()
-        if kind in FEED_TYPES and link.attrib.get("href"):
-            urls.append(absolute(link.attrib["href"].strip(), base_url))
+        # attributes by name: .attrib reads them all, and raises on a malformed one's name
+        kind = (link.xpath("@type").get() or "").strip().lower()
+        href = (link.xpath("@href").get() or "").strip()
+        if kind in FEED_TYPES and href:
+            urls.append(absolute(href, base_url))
     return list(dict.fromkeys(u for u in urls if u))

@@ -94,7 +94,7 @@ BODIES = st.one_of(
 def requestable(url: str) -> bool:
     """An absolute http(s) URL that Scrapy makes a request of."""
     Request(url)  # raises ValueError on what is no URL
-    return url.startswith(("http://", "https://")) and url == url.strip()
+    return url.startswith(("http://", "https://"))
 
 
 def read_or_reject(parse, body: bytes):
@@ -151,6 +151,7 @@ def test_robots_txt_sitemap_lines_are_http_urls(text, codec):
                                            "text/html", " Application/RSS+XML "]),
                           url_like()), max_size=5), hostile_text())
 @example([("alternate", "application/rss+xml", "http://[::1/?utm_source=")], "")  # found: raised
+@example([("alternate", "application/rss+xml", '"\x1f')], "")  # found: a malformed attribute raised
 def test_feed_links_of_a_page_are_http_urls(links, junk):
     html = "<html><head>" + "".join(
         f'<link rel="{rel}" type="{kind}" href="{escaped(href)}">' for rel, kind, href in links) \
