@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -76,7 +77,8 @@ class Outlet:
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"unknown outlet keys {sorted(unknown)} in {data.get('name')!r}")
-        values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v
+                                  for k, v in data.items()}
         return cls(**values)
 
 
