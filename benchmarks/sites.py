@@ -1,7 +1,7 @@
 """Real pages arranged as outlets: does every announced article come out once, and right?
 
     python benchmarks/sites.py --datasets ../shared/datasets [--json OUT] [--work DIR]
-        [--seed N] [--styles home,declared] [--home-outlets N] [-s NAME=VALUE ...]
+        [--seed N] [--styles home,declared] [--home-outlets N|all] [-s NAME=VALUE ...]
 
 Each publisher of the datasets (``aeb-dev``: ``html/<id>.html.gz`` + ``ground-truth.json``;
 ``fundus-dev``: ``pages/*.html.gz`` + ``expected.jsonl``) becomes an outlet on a loopback address
@@ -22,7 +22,8 @@ of another outlet's article as their own.
 
 The world is crawled with the repository's settings (delays off on loopback, private networks
 allowed for 127.0.0.0/8 only), as subprocesses, in two styles: ``home``, one ``scrapy crawl
-news -a home=URL`` per outlet one after the other in one project folder (an ad-hoc user), and
+news -a home=URL`` per outlet one after the other in one project folder (an ad-hoc user; 40
+outlets by default, every kind of announcement among them, since each costs a Scrapy start), and
 ``declared``, every outlet declared in ``NEWSBOT_OUTLETS_FILE`` and crawled by one ``scrapy
 crawl news -a outlet=...``. Each style runs twice: a second run after a few pages changed, some
 re-dated in their sitemap or feed, some not (``-s NEWSBOT_REVISIT_SCHEDULE=...`` and any other
@@ -840,29 +841,20 @@ class Matcher:
 
 
 def ledger_check(crawl: Crawl) -> dict[str, Any] | None:
-    """``responses received = sum of outcomes`` from the manifest's ``ledger`` section, when it
-    has one: either ``{"responses": N, "outcomes": {...}}`` or a table of outcomes to compare
-    with Scrapy's ``downloader/response_count`` (nested tables, such as duplicates by kind,
-    are summed)."""
-    ledgers = [m["ledger"] for m in crawl.manifests if isinstance(m.get("ledger"), dict)]
+    """``responses received = sum of outcomes``, when the run manifest has a ``ledger`` section
+    (``{"responses": N, "outcomes": N, "table": {kind: {"total": N, ...}}}``, at its top or in
+    its ``counts``): the outcomes of its table summed here, against Scrapy's own
+    ``downloader/response_count``."""
+    ledgers = [m for m in (m.get("ledger") or (m.get("counts") or {}).get("ledger")
+                           for m in crawl.manifests) if isinstance(m, dict)]
     if not ledgers:
         return None
-
-    def total(value: Any) -> int:
-        if isinstance(value, dict):
-            return sum(total(v) for v in value.values())
-        return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
     ledger = ledgers[-1]
-    received = next((ledger[k] for k in ("responses", "responses_received", "received")
-                     if isinstance(ledger.get(k), int)), None)
-    outcomes = ledger.get("outcomes", {k: v for k, v in ledger.items()
-                                       if k not in ("responses", "responses_received",
-                                                    "received", "holds")})
-    if received is None:
-        received = crawl.stats.get("downloader/response_count", 0)
-    return {"received": received, "outcomes": total(outcomes),
-            "holds": received == total(outcomes)}
+    table = ledger.get("table")
+    outcomes = sum(row.get("total", 0) for row in table.values()) \
+        if isinstance(table, dict) else ledger.get("outcomes", 0)
+    received = crawl.stats.get("downloader/response_count", ledger.get("responses", 0))
+    return {"received": received, "outcomes": outcomes, "holds": received == outcomes}
 
 
 def log_lines(log: str, urls: set[str], limit: int = 3) -> list[str]:
@@ -1202,8 +1194,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--styles", default="home,declared",
                         help="home (one -a home= crawl per outlet), declared (one crawl of all "
                              "outlets in NEWSBOT_OUTLETS_FILE), or both")
-    parser.add_argument("--home-outlets", type=int, metavar="N",
-                        help="crawl only N outlets with home= (one of each kind first)")
+    parser.add_argument("--home-outlets", default="40", metavar="N|all",
+                        help="outlets crawled with home=, one process each (default 40: one "
+                             "of each kind of announcement first, then in the world's order)")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a Scrapy/newsbot setting for every crawl (repeatable)")
     args = parser.parse_args(argv)
@@ -1226,7 +1219,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(pages)} pages, {len(world.sites)} outlets on 127.0.x.y:{world.port}; "
               f"work folder {work}", file=sys.stderr)
         for style in styles:
-            sites = home_subset(world, args.home_outlets) if style == "home" else world.sites
+            sites = home_subset(world, None if args.home_outlets == "all" else
+                                int(args.home_outlets)) if style == "home" else world.sites
             runs: dict[str, Any] = {}
             earlier: set[str] = set()
             for number in (1, 2):
