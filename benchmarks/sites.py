@@ -1145,9 +1145,12 @@ def table(world: World, results: dict[str, Any]) -> str:
         lines.append(f"| {mode} | " + " | ".join(cells) + " |")
     for style, runs in results["styles"].items():
         for number, f in runs.items():
-            what = "Lost in run 1" if number == "run1" else "Still never exported after run 2"
-            if f["lost"]:
-                lines += ["", f"{what} ({style}, {len({x['url'] for x in f['lost']})}):"]
+            if f["lost"] and number == "run2":
+                lines += ["", f"Still never exported after run 2 ({style}, "
+                          f"{len({x['url'] for x in f['lost']})}): "
+                          + ", ".join(sorted({x["url"] for x in f["lost"]}))]
+            elif f["lost"]:
+                lines += ["", f"Lost in run 1 ({style}, {len({x['url'] for x in f['lost']})}):"]
                 for item in f["lost"]:
                     lines.append(f"- {item['url']} [{item['site']}: {item['mode']}"
                                  + (f", {item['twist']}" if item["twist"] else "")
