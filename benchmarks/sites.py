@@ -16,7 +16,8 @@ pages), varying on purpose how articles are announced, deterministically from ``
 news sitemap only; a sitemap index with a gzip'd child; RSS only; Atom only; home-page links
 only, some by a short alias (``/news/<word><n>.html``, which no URL heuristic takes for an
 article); all three at once (the short aliases announced by all three); AMP twins linked from
-the home page; an article announced by a URL that redirects; 404 and 410 entries; partner hosts
+the home page; an article announced by a URL that redirects; 404 and 410 entries, and one that
+redirects off loopback (to www.example.com: refused and counted, never reached); partner hosts
 serving another outlet's article with a cross-host canonical to it; reprint hosts serving a copy
 of another outlet's article as their own.
 
@@ -55,8 +56,10 @@ import os
 import random
 import re
 import socket
+import shlex
 import subprocess
 import sys
+import tempfile
 import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -82,6 +85,8 @@ CHANNELS = {
 }
 ANNOUNCING = ("news_sitemap", "sitemap_index_gz", "rss", "atom", "all_three")
 """Modes with a sitemap or a feed, which can re-date an entry or list a dead one."""
+OFF_LOOPBACK = "https://www.example.com"
+"""Where the dead entries that moved redirect to: a request there is refused and counted."""
 UPDATE_NOTE = "Update {n} from the newsroom: officials said more details would follow later today."
 
 
@@ -295,9 +300,10 @@ def build_world(pages: list[Page], seed: int, port: int) -> World:
         placed = site.placed[0]
         placed.announced, placed.twist = f"/go/{n}", "redirect"
         site.redirects[placed.announced] = placed.path
-    for n, site in enumerate(picked[special:], 1):  # dead entries: 404 and 410
+    for n, site in enumerate(picked[special:], 1):  # dead entries: 404, 410, moved off loopback
         site.dead += [(f"/news/2026/removed-story-number-{n}.html", 404),
-                      (f"/news/2026/withdrawn-story-number-{n}.html", 410)]
+                      (f"/news/2026/withdrawn-story-number-{n}.html", 410),
+                      (f"/news/2026/moved-away-story-number-{n}.html", 301)]
     candidates = [p for p in (s.placed[0] for s in sites) if p.twist is None]
     rng.shuffle(candidates)
     for n, original in enumerate(candidates[:special], 1):  # cross-host canonicals
@@ -529,8 +535,10 @@ def site_files(world: World, phase: int, now: str) -> dict[tuple[str, str], Reso
                                     else "application/rss+xml",
                                     (atom if site.mode == "atom" else rss)(site, items)))
         for path, status in site.dead:
-            if status != 404:
+            if status == 410:
                 put(path, Resource(status, "text/html; charset=utf-8", b"<h1>Gone</h1>"))
+            elif status == 301:  # what the crawl must not follow: the guard refuses, counts it
+                put(path, Resource(status, "text/html", b"", OFF_LOOPBACK + path))
         for source, target in site.redirects.items():
             put(source, Resource(301, "text/html", b"", site.base + target))
         for placed in site.placed:
@@ -673,8 +681,6 @@ class Crawl:
 
 @dataclass
 class Run:
-    style: str
-    number: int
     crawls: list[Crawl]
     requests: list[dict[str, Any]]
     """the server's log of this run"""
@@ -947,6 +953,8 @@ def score(run: Run, world: World, sites: list[Site], earlier: set[str]) -> dict[
         "article_responses": len(article_responses),
         "article_responses_without_trace": len(silent),
         "refused_off_host": run.stat("sites/refused_off_host"),
+        "redirects_off_host": sum(1 for r in run.requests if r["status"] == 301
+                                  and "/moved-away-" in r["path"]),
         "responses": responses,
         "responses_served": len(run.requests),
         "seconds": round(seconds, 1),
@@ -1091,9 +1099,10 @@ def table(world: World, results: dict[str, Any]) -> str:
                      Counter(s.mode for s in world.sites).items())))
     lines += ["", "| style | run | outlets | announced | exported | % | exported by now "
               "| more than once (run / dataset) | not announced | dead exported "
-              "| reprints marked (run / dataset) | ledger holds | article responses without trace | unsettled "
-              "| refused off-host | responses | s | pages/s | crawls failed |",
-              "|---|" * 1 + "---|" * 18]
+              "| reprints marked (run / dataset) | ledger holds "
+              "| article responses without trace | unsettled | refused off-host / redirects there "
+              "| responses | s "
+              "| pages/s | crawls failed |", "|---" * 19 + "|"]
     for style, runs in results["styles"].items():
         for number, f in runs.items():
             ledger = f["ledger"]
@@ -1109,7 +1118,8 @@ def table(world: World, results: dict[str, Any]) -> str:
                 f"{f['dataset']['reprints_marked_copy_of_original']} of {f['reprints']} "
                 f"| {holds} "
                 f"| {f['article_responses_without_trace']}/{f['article_responses']} "
-                f"| {f['unsettled']} | {f['refused_off_host']} | {f['responses']} "
+                f"| {f['unsettled']} | {f['refused_off_host']}/{f['redirects_off_host']} "
+                f"| {f['responses']} "
                 f"| {f['seconds']} | {f['pages_per_s']} | {f['crawls_failed']} |")
     lines += ["", "Second run (after the changes):", "",
               "| style | re-dated changes found | silent changes found | unchanged exported "
@@ -1211,8 +1221,6 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(BENCHMARKS))
     import extraction  # the metrics of benchmarks/extraction.py
 
-    import tempfile
-
     pages = read_datasets(args.datasets)
     world = build_world(pages, args.seed, free_port())
     results: dict[str, Any] = {"seed": args.seed, "settings": extra, "styles": {}}
@@ -1231,10 +1239,11 @@ def main(argv: list[str] | None = None) -> int:
                 log_path.unlink(missing_ok=True)
                 with Server(world, number, log_path):
                     crawls = STYLES[style](sites, work / style, number, extra)
-                run = Run(style, number, crawls, read_requests(log_path))
+                run = Run(crawls, read_requests(log_path))
                 figures = score(run, world, sites, earlier)
                 dataset = export_dataset(work / style, work / f"{style}-run{number}-dataset.jsonl")
                 figures["dataset"] = dataset_figures(dataset, world, sites)
+                figures["command"] = shlex.join(crawls[0].command) if crawls else None
                 if number == 1:
                     figures["fields"] = field_scores(figures["_by_group"], world, extraction)
                 else:
