@@ -56,14 +56,32 @@ def _walk(value: Any) -> Iterator[dict]:
             stack.extend(reversed(item))
 
 
+def json_ld_documents(tree: lxml_html.HtmlElement) -> list[Any]:
+    """Each JSON-LD script of the page, parsed leniently (trailing commas, raw newlines)."""
+    scripts = tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
+    return [data for script in scripts if (data := _load_json(script.text or "")) is not None]
+
+
 def json_ld_nodes(tree: lxml_html.HtmlElement) -> list[dict]:
-    """All JSON-LD objects on the page, parsed leniently (trailing commas, raw newlines)."""
-    nodes: list[dict] = []
-    for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
-        data = _load_json(script.text or "")
-        if data is not None:
-            nodes.extend(_walk(data))
-    return nodes
+    """All JSON-LD objects on the page, nested ones included."""
+    return [node for data in json_ld_documents(tree) for node in _walk(data)]
+
+
+def top_level_types(documents: list[Any]) -> list[set[str]]:
+    """The lower-cased ``@type`` of each object a page declares at the top of its JSON-LD (a
+    script's object or list, ``@graph`` members, a ``WebPage``'s ``mainEntity``), not of the
+    objects nested in them (the teasers of an ``ItemList``)."""
+    stack = list(documents)
+    found: list[set[str]] = []
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            found.append(_types(item))
+            stack.extend(v for k, v in item.items()
+                         if k in ("@graph", "mainEntity") and isinstance(v, list | dict))
+    return found
 
 
 def _nested_in(node: dict) -> set[int]:

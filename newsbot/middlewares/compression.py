@@ -25,9 +25,13 @@ from scrapy.downloadermiddlewares.httpcompression import (
 )
 from scrapy.exceptions import IgnoreRequest
 
+from newsbot.extensions.ledger import report
+
 if TYPE_CHECKING:
     from scrapy import Request
+    from scrapy.crawler import Crawler
     from scrapy.http import Response
+    from scrapy.statscollectors import StatsCollector
 
 try:
     from compression import zstd  # Python 3.14
@@ -81,6 +85,10 @@ def _zlib_ends(body: bytes, wbits: int, max_size: int) -> bool:
 
 
 class HttpCompressionMiddleware(ScrapyHttpCompression):
+    def __init__(self, stats: StatsCollector | None = None, *, crawler: Crawler | None = None):
+        super().__init__(stats, crawler=crawler)
+        self.crawler = crawler
+
     def process_response(self, request: Request, response: Response) -> Request | Response:
         encodings = [e.strip().lower() for header in response.headers.getlist("Content-Encoding")
                      for e in header.split(b",") if e.strip()]
@@ -90,9 +98,11 @@ class HttpCompressionMiddleware(ScrapyHttpCompression):
             self.stats.inc_value("newsbot/compression/truncated")
             logger.warning("Ignored response %s: its %s body is truncated", response,
                            encodings[-1].decode("latin-1"))
+            report(self.crawler, request, "failure/truncated_compressed_body")
             raise IgnoreRequest("truncated compressed body")
         try:
             return super().process_response(request, response)
         except IgnoreRequest as exc:
             refusal = str(exc)
+        report(self.crawler, request, "failure/decompressed_too_large")
         raise IgnoreRequest(refusal)  # outside the except block: no chained traceback

@@ -1,4 +1,5 @@
-"""Redirects as Scrapy follows them, but a chain cut short is counted and logged.
+"""Redirects as Scrapy follows them, but a chain cut short is counted and logged, and every
+redirect is settled in the page ledger (``redirected``, or ``failure/redirect_limit``).
 
 Scrapy drops a request that exceeds ``REDIRECT_MAX_TIMES`` (loops, growing queries, endless
 chains, meta-refresh loops) with a DEBUG line only; a crawl should say so. Non-HTTP targets
@@ -16,21 +17,26 @@ from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as Scrap
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware as ScrapyRedirect
 from scrapy.exceptions import IgnoreRequest
 
+from newsbot.extensions.ledger import report
+
 logger = logging.getLogger(__name__)
 
 
 class _CountsGivingUp:
     def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
+        crawler = self.crawler  # type: ignore[attr-defined]
         try:
-            return super()._redirect(redirected, request, reason)  # type: ignore[misc]
+            followed = super()._redirect(redirected, request, reason)  # type: ignore[misc]
         except IgnoreRequest:
-            stats = self.crawler.stats  # type: ignore[attr-defined]
-            stats.inc_value("newsbot/redirect/max_reached")
+            crawler.stats.inc_value("newsbot/redirect/max_reached")
             first = request.meta.get("redirect_urls", [request.url])[0]
             logger.warning("Gave up following redirects from %s after %d hops "
                            "(REDIRECT_MAX_TIMES); last hop to %s",
                            first, request.meta.get("redirect_times", 0), redirected.url)
+            report(crawler, request, "failure/redirect_limit")
             raise
+        report(crawler, request, "redirected")
+        return followed
 
 
 class RedirectMiddleware(_CountsGivingUp, ScrapyRedirect):

@@ -6,7 +6,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
-from scrapy.exceptions import DropItem
+from newsbot.pipelines import Dropped
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -52,5 +52,5 @@ class ValidatePipeline:
         reason = problem(adapter.asdict(), self.min_body_chars, self.max_body_chars)
         if reason:
             self.stats.inc_value(f"newsbot/dropped/{reason}")
-            raise DropItem(f"not an article ({reason}): {adapter.get('url')}", log_level="INFO")
+            raise Dropped(f"dropped/{reason}", f"not an article ({reason}): {adapter.get('url')}")
         return item

@@ -20,8 +20,11 @@ from scrapy.http import Response, TextResponse
 from newsbot.discovery import Entry
 from newsbot.discovery.feeds import Feed, feeds_from_html, parse_feed
 from newsbot.discovery.links import MAX_OUTLINKS, anchor_hrefs, classify_links
+from newsbot.discovery.roles import article_evidence
 from newsbot.discovery.sitemaps import Sitemap, parse_sitemap, sitemaps_from_robots
 from newsbot.discovery.xml import XmlRejected, inflate
+from newsbot.dupefilter import page_roles
+from newsbot.extensions.ledger import urls_of
 from newsbot.extraction.dates import normalise_date
 from newsbot.outlets import NAME_RE, Outlet
 from newsbot.spiders.base import (
@@ -71,6 +74,7 @@ class NewsSpider(NewsbotSpider):
         # them inflated, whether gzip'd by HTTP or as a .xml.gz file.
         self.max_sitemap_size = settings.getint("NEWSBOT_SITEMAP_MAX_BYTES")
         self._depth_noted: set[str] = set()
+        self.roles = page_roles(self.crawler)
         if self.home:
             self.outlets = [Outlet(name=host_slug(self.home), title=host_slug(self.home),
                                    home=self.home)]
@@ -163,10 +167,24 @@ class NewsSpider(NewsbotSpider):
             yield from self.article_requests(outlet, feed.entries)
 
     def parse_front(self, response: Response):
-        """A home page or section front: feeds it announces, article links, deeper fronts."""
+        """A home page or section front: feeds it announces, article links, deeper fronts.
+
+        A front that is an article (its markup says so, or a sitemap or feed announced it while
+        it was queued: :mod:`newsbot.discovery.roles`) is extracted too, once.
+        """
         if not isinstance(response, TextResponse):
             return
         outlet = self.outlet_of(response)
+        evidence = article_evidence(response.text, response.url, outlet.article_re)
+        announced = self.roles.front_handled(list(urls_of(response.request, response)),
+                                             evidence is not None)
+        if announced is not None:
+            response.meta.update(announced)
+        if evidence or announced is not None:
+            self.crawler.stats.inc_value("newsbot/roles/front_is_article")
+            self.logger.debug("Front %s is an article (%s): extracting it", response.url,
+                              evidence or "announced by a sitemap or feed")
+            yield from self.parse_article(response)
         if not outlet.feeds and response.meta.get("front_depth") == 0:
             # Feeds are announced in the <head>: no need to build the tree of a whole page.
             end = response.text.find("</head>", 0, HEAD_LIMIT)
