@@ -31,7 +31,8 @@ UPGRADE_META = ("entry", STATE_KEY)
 
 
 class RoleBook(Protocol):
-    def front_handled(self, keys: list[str], is_article: bool) -> dict[str, Any] | None: ...
+    def front_handled(self, keys: list[str],
+                      is_article: bool | None) -> dict[str, Any] | None: ...
 
     def waiting(self) -> dict[str, dict[str, Any]]: ...
 
@@ -40,7 +41,8 @@ _BOOKS: weakref.WeakKeyDictionary[Crawler, RoleBook] = weakref.WeakKeyDictionary
 
 
 def page_roles(crawler: Crawler) -> RoleBook:
-    """The role book of this crawl: in memory, or in Redis for a distributed crawl."""
+    """The role book of this crawl: in memory, or in Redis for a distributed crawl (call it
+    once the crawl runs: the settings that say which are final only then)."""
     if crawler not in _BOOKS:
         from newsbot.distributed.crawl import redis_crawl
         from newsbot.distributed.scheduler import RedisRoles
@@ -70,6 +72,9 @@ def count(crawler: Crawler, decision: Seen, request: Request) -> None:
     if decision is Seen.UPGRADED:
         logger.debug("%s, queued as a front, is announced as an article: it will be extracted "
                      "when it is fetched", request.url)
+    elif decision is Seen.NOT_ARTICLE:
+        logger.info("Not fetching %s as an article: it was fetched as a front before it was "
+                    "announced as one, and says it is not an article", request.url)
     else:
         logger.info("%s was fetched as a front before it was announced as an article, and "
                     "shows no article markup: fetching it again as an article", request.url)

@@ -12,8 +12,10 @@ whichever path came first:
   only when it asks for no more than the first one did (:meth:`PageRoles.again`). An article
   request for a page queued as a front *upgrades* it: the front is handled as an article too,
   and nothing is fetched twice. One for a page already handled as a front is dropped if the page
-  was extracted, and fetched again as an article if it showed no evidence: the one case where a
-  page is fetched twice, because the sitemap's word outweighs the page's silence.
+  was extracted or said it is not an article (``og:type`` ``website``, a JSON-LD
+  ``CollectionPage``: a plain sitemap lists every page, home and sections too), and fetched
+  again as an article if it said nothing of itself: the one case where a page is fetched twice,
+  because the sitemap's word outweighs the page's silence.
 
 :class:`PageRoles` keeps this in memory for a crawl in one process; a distributed crawl keeps the
 same states in Redis (:mod:`newsbot.distributed.scheduler`).
@@ -26,19 +28,26 @@ from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
 
-from newsbot.extraction import parse_html
 from newsbot.extraction.structured import (
     ARTICLE_TYPES,
-    json_ld_documents,
-    meta_tags,
+    NOT_ARTICLE_TYPES,
+    load_json,
     top_level_types,
 )
 
 FRONT, ARTICLE = "front", "article"
+HEAD_LIMIT = 512 * 1024
+"""Characters of a page searched for its ``<head>``, at most."""
+_JSON_LD = re.compile(r"<script\b[^>]*ld\+json[^>]*>(.*?)</script\s*>", re.I | re.S)
+_META = re.compile(r"<meta\b[^>]*>", re.I)
+_OG_TYPE = re.compile(r"""\bproperty\s*=\s*["']?og:type\b""", re.I)
+_CONTENT = re.compile(r"""\bcontent\s*=\s*["']?([^"'>]*)""", re.I)
 ROLE_OF_CALLBACK = {"parse_front": FRONT, "parse_article": ARTICLE}
 # What became of a page first requested as a front.
-QUEUED, UPGRADED, EXTRACTED, FOLLOWED, REFETCHED = (
-    "queued", "upgraded", "extracted", "followed", "refetched")
+QUEUED, UPGRADED, EXTRACTED, FOLLOWED, NOT_ARTICLE, REFETCHED = (
+    "queued", "upgraded", "extracted", "followed", "not_article", "refetched")
+VERDICTS = {True: EXTRACTED, False: NOT_ARTICLE, None: FOLLOWED}
+"""The state of a front once handled, by what the page said of itself."""
 
 
 class Seen(Enum):
@@ -48,33 +57,45 @@ class Seen(Enum):
     """it asks for no more than the first request did (or the page is already extracted)"""
     UPGRADED = "upgraded"
     """the page, queued as a front, is to be handled as an article too"""
+    NOT_ARTICLE = "not_article"
+    """the page, handled as a front, said it is not an article (``og:type`` ``website`` ...)"""
     REFETCH = "refetch"
-    """the page was handled as a front without article evidence: fetch it as an article"""
+    """the page, handled as a front, said nothing of itself: fetch it as an article"""
 
 
 def role_of(callback_name: str | None) -> str | None:
     return ROLE_OF_CALLBACK.get(callback_name or "")
 
 
-def article_evidence(html: str, url: str, pattern: re.Pattern[str] | None = None) -> str | None:
-    """Why a page fetched as a front is an article, or None when nothing says so.
+def article_evidence(html: str, url: str,
+                     pattern: re.Pattern[str] | None = None) -> tuple[bool | None, str]:
+    """What a page fetched as a front says of itself: ``(True, why)`` for an article,
+    ``(False, why)`` for a page that says it is something else, ``(None, "")`` for silence.
 
-    One article-typed object at the top of its JSON-LD (several are a list of teasers), else
-    ``og:type`` ``article``, else its path matching the outlet's article pattern.
+    An article: one article-typed object at the top of its JSON-LD (several are a list of
+    teasers), ``og:type`` ``article``, or its path matching the outlet's article pattern. Not
+    one: a page type of :data:`NOT_ARTICLE_TYPES` in either (``WebSite``, ``CollectionPage``,
+    ``og:type`` ``website`` ...). Read with regular expressions, not a tree: a front may be a
+    9 MB page of links.
     """
-    tree = parse_html(html)
-    if tree is not None:
-        documents = json_ld_documents(tree)
-        typed = [types & ARTICLE_TYPES for types in top_level_types(documents)]
-        typed = [types for types in typed if types]
-        if len(typed) == 1:
-            return f"JSON-LD {sorted(typed[0])[0]}"
-        og_type = (meta_tags(tree).get("og:type") or [""])[0].strip().lower()
-        if not typed and og_type == "article":
-            return "og:type article"
+    documents = [data for match in _JSON_LD.finditer(html)
+                 if (data := load_json(match.group(1))) is not None]
+    declared = top_level_types(documents)
+    typed = [types & ARTICLE_TYPES for types in declared if types & ARTICLE_TYPES]
+    if len(typed) == 1:
+        return True, f"JSON-LD {sorted(typed[0])[0]}"
+    end = html.find("</head>", 0, HEAD_LIMIT)
+    og_types = {m.group(1).strip().lower() for tag in _META.findall(html[: end if end >= 0
+                                                                         else HEAD_LIMIT])
+                if _OG_TYPE.search(tag) and (m := _CONTENT.search(tag))}
+    if not typed and "article" in og_types:
+        return True, "og:type article"
     if pattern is not None and pattern.search(urlsplit(url).path or "/"):
-        return "the outlet's article pattern"
-    return None
+        return True, "the outlet's article pattern"
+    said = sorted((og_types | set().union(*declared)) & NOT_ARTICLE_TYPES)
+    if typed or said:
+        return False, "a list of articles" if typed else f"a {said[0]} page"
+    return None, ""
 
 
 class PageRoles:
@@ -103,14 +124,17 @@ class PageRoles:
         if state == FOLLOWED:
             self.fronts[key] = REFETCHED
             return Seen.REFETCH
+        if state == NOT_ARTICLE:
+            return Seen.NOT_ARTICLE
         return Seen.DUPLICATE
 
-    def front_handled(self, keys: list[str], is_article: bool) -> dict[str, Any] | None:
-        """The spider handles the front answering ``keys``: the meta of the article request it
-        was upgraded with, if any (then it is an article whatever the page shows)."""
+    def front_handled(self, keys: list[str], is_article: bool | None) -> dict[str, Any] | None:
+        """The spider handles the front answering ``keys``, whose page says it is an article
+        (True), is not one (False) or says nothing (None): the meta of the article request it
+        was upgraded with, if any (then it is extracted as an article whatever it says)."""
         meta = next((m for key in keys if (m := self.upgrades.pop(key, None)) is not None), None)
         for key in keys:
-            self.fronts[key] = EXTRACTED if is_article or meta is not None else FOLLOWED
+            self.fronts[key] = EXTRACTED if meta is not None else VERDICTS[is_article]
         return meta
 
     def waiting(self) -> dict[str, dict[str, Any]]:

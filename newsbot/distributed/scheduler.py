@@ -27,7 +27,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import Base
 from scrapy_redis.scheduler import Scheduler
 
-from newsbot.discovery.roles import EXTRACTED, FOLLOWED, Seen, role_of
+from newsbot.discovery.roles import VERDICTS, Seen, role_of
 from newsbot.distributed.codec import BadRequest, decode, encode
 from newsbot.distributed.crawl import _NOW, LEASE, RedisCrawl, redis_crawl
 from newsbot.dupefilter import UPGRADE_META, callback_name, count, page_key, upgrade_meta
@@ -56,6 +56,7 @@ if ARGV[1] ~= '' then
       redis.call('HSET', KEYS[8], ARGV[6], ARGV[7])
       return 2
     end
+    if state == 'not_article' then return 4 end
     if state ~= 'followed' then return 0 end
     redis.call('HSET', KEYS[7], ARGV[6], 'refetched')
     pushed = 3
@@ -70,7 +71,7 @@ return pushed
 # ('' = no filter), score, payload, lease to acknowledge ('' = none), role ('front', 'article'
 # or ''), page key, what an article request hands over to the front it upgrades.
 # Returns 0 (a duplicate), 1 (queued), 2 (upgraded a queued front), 3 (queued again, as an
-# article): the rules of newsbot.discovery.roles.PageRoles.
+# article), 4 (its front said it is not an article): newsbot.discovery.roles.PageRoles' rules.
 
 _FRONT_HANDLED = """
 local upgrade = false
@@ -83,7 +84,8 @@ if upgrade then state = 'extracted' end
 for i = 1, #ARGV - 1 do redis.call('HSET', KEYS[1], ARGV[i], state) end
 return upgrade
 """
-# KEYS: fronts, upgrades.  ARGV: page keys..., state ('extracted' or 'followed')
+# KEYS: fronts, upgrades.  ARGV: page keys..., state if not upgraded ('extracted',
+# 'followed' or 'not_article')
 
 _POP = _NOW + """
 local item = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
@@ -99,7 +101,8 @@ return {id, item[1]}
 # KEYS: requests, leases, data, score, owner, lease counter.  ARGV: worker, lease ms
 
 
-PUSHED = {0: Seen.DUPLICATE, 1: None, 2: Seen.UPGRADED, 3: Seen.REFETCH}
+PUSHED = {0: Seen.DUPLICATE, 1: None, 2: Seen.UPGRADED, 3: Seen.REFETCH,
+          4: Seen.NOT_ARTICLE}
 
 
 class RedisRoles:
@@ -111,9 +114,9 @@ class RedisRoles:
         self.crawl = crawl
         self._handled = crawl.redis.register_script(_FRONT_HANDLED)
 
-    def front_handled(self, keys: list[str], is_article: bool) -> dict[str, Any] | None:
+    def front_handled(self, keys: list[str], is_article: bool | None) -> dict[str, Any] | None:
         raw = self._handled(keys=[self.crawl.key("fronts"), self.crawl.key("upgrades")],
-                            args=[*keys, EXTRACTED if is_article else FOLLOWED])
+                            args=[*keys, VERDICTS[is_article]])
         if not raw:
             return None
         try:  # read back as untrusted data, like a queued request

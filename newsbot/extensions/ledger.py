@@ -73,8 +73,8 @@ class PageLedger:
         self.ledger = Ledger(count=lambda o: self.stats.inc_value(PREFIX + o))
         self._ids = itertools.count(1)
         self._feeds = 0
-        self._waiting: dict[int, tuple[Any, int]] = {}
-        """id(item) -> (item, page id), for items not yet on disk"""
+        self._items: dict[int, tuple[Any, int]] = {}
+        """id(item) -> (item, page id), for items the spider gave that are not settled yet"""
         self._closed = False
 
     @classmethod
@@ -115,28 +115,28 @@ class PageLedger:
     def feed_opened(self, feed: Any) -> None:
         self._feeds += 1
 
-    def item_scraped(self, item: Any, response: Response) -> None:
-        page_id = self._page_id(response)
-        if self._feeds:
-            self._waiting[id(item)] = (item, page_id)
-        else:  # no feed says when it is on disk: exported when scraped
-            self.ledger.item_settled(page_id, exported(item))
+    def item_yielded(self, item: Any, page_id: int) -> None:
+        """The spider gave ``item`` for page ``page_id`` (pipelines keep the same object)."""
+        self._items[id(item)] = (item, page_id)
+        self.ledger.item_yielded(page_id)
+
+    def item_scraped(self, item: Any) -> None:
+        if not self._feeds:  # no feed says when it is on disk: exported when scraped
+            self._settle(item, exported(item))
 
     def batch_written(self, feed: Any, items: list[Any]) -> None:
-        for item in items:
-            if (waiting := self._waiting.pop(id(item), None)) is not None:
-                self.ledger.item_settled(waiting[1], exported(item))
+        for item in items:  # the first feed to write it settles it
+            self._settle(item, exported(item))
 
-    def item_dropped(self, item: Any, response: Response, exception: Exception) -> None:
-        self.ledger.item_settled(self._page_id(response),
-                                 getattr(exception, "outcome", None) or "dropped/other")
+    def item_dropped(self, item: Any, exception: Exception) -> None:
+        self._settle(item, getattr(exception, "outcome", None) or "dropped/other")
 
-    def item_error(self, item: Any, response: Response) -> None:
-        self.ledger.item_settled(self._page_id(response), "error/pipeline")
+    def item_error(self, item: Any) -> None:
+        self._settle(item, "error/pipeline")
 
-    @staticmethod
-    def _page_id(response: Response | None) -> int:
-        return response.meta.get(PAGE, 0) if response is not None else 0
+    def _settle(self, item: Any, outcome: str) -> None:
+        if (entry := self._items.pop(id(item), None)) is not None:
+            self.ledger.item_settled(entry[1], outcome)
 
     # --- the end ------------------------------------------------------------------------------
     def spider_closed(self) -> None:
@@ -166,20 +166,21 @@ def exported(item: Any) -> str:
     return "exported/new_version" if version and version > 1 else "exported/new"
 
 
-def _ledger(crawler: Crawler) -> Ledger:
+def _extension(crawler: Crawler) -> PageLedger:
     extension = crawler.get_extension(PageLedger)
     if extension is None:
         raise NotConfigured("the page ledger is off")
-    return extension.ledger
+    return extension
 
 
 class LedgerSpiderMiddleware:
-    def __init__(self, ledger: Ledger):
-        self.ledger = ledger
+    def __init__(self, extension: PageLedger):
+        self.extension = extension
+        self.ledger = extension.ledger
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LedgerSpiderMiddleware:
-        return cls(_ledger(crawler))
+        return cls(_extension(crawler))
 
     async def process_spider_output(self, response: Response,
                                     result: AsyncIterator[Any]) -> AsyncIterator[Any]:
@@ -187,7 +188,7 @@ class LedgerSpiderMiddleware:
         try:
             async for obj in result:
                 if is_item(obj):
-                    self.ledger.item_yielded(page_id)
+                    self.extension.item_yielded(obj, page_id)
                 yield obj
         finally:
             self.ledger.spider_done(page_id)
@@ -205,7 +206,7 @@ class LedgerDownloaderMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LedgerDownloaderMiddleware:
-        return cls(_ledger(crawler))
+        return cls(_extension(crawler).ledger)
 
     def process_request(self, request: Request) -> None:
         if is_article_request(request):

@@ -21,6 +21,10 @@ ARTICLE_TYPES = frozenset({
     "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "askpublicnewsarticle",
     "blogposting", "liveblogposting", "report", "socialmediaposting", "techarticle",
 })
+NOT_ARTICLE_TYPES = frozenset({"website", "webpage", "collectionpage", "searchresultspage",
+                               "profilepage", "video.other", "video", "product", "profile",
+                               "itemlist"})
+"""Page types (``og:type`` or JSON-LD) that say "this page is not an article"."""
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 
 
@@ -33,7 +37,7 @@ def _types(node: dict) -> set[str]:
 _WRAPPERS = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
 
 
-def _load_json(text: str) -> Any:
+def load_json(text: str) -> Any:
     """JSON-LD as pages write it: wrapped in ``<!-- -->`` or ``//<![CDATA[``, trailing commas."""
     text = _WRAPPERS.sub("", text.strip()).strip().rstrip(";")
     for candidate in (text, _TRAILING_COMMA.sub(r"\1", text)):
@@ -59,7 +63,7 @@ def _walk(value: Any) -> Iterator[dict]:
 def json_ld_documents(tree: lxml_html.HtmlElement) -> list[Any]:
     """Each JSON-LD script of the page, parsed leniently (trailing commas, raw newlines)."""
     scripts = tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
-    return [data for script in scripts if (data := _load_json(script.text or "")) is not None]
+    return [data for script in scripts if (data := load_json(script.text or "")) is not None]
 
 
 def json_ld_nodes(tree: lxml_html.HtmlElement) -> list[dict]:

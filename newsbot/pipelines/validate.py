@@ -6,15 +6,13 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
+from newsbot.extraction.structured import NOT_ARTICLE_TYPES
 from newsbot.pipelines import Dropped
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
-# og:type values that say "this page is not an article".
-NOT_ARTICLE_TYPES = frozenset({"website", "webpage", "collectionpage", "searchresultspage",
-                               "profilepage", "video.other", "video", "product", "profile"})
 
 
 def problem(article: dict[str, Any], min_body_chars: int,

@@ -74,7 +74,6 @@ class NewsSpider(NewsbotSpider):
         # them inflated, whether gzip'd by HTTP or as a .xml.gz file.
         self.max_sitemap_size = settings.getint("NEWSBOT_SITEMAP_MAX_BYTES")
         self._depth_noted: set[str] = set()
-        self.roles = page_roles(self.crawler)
         if self.home:
             self.outlets = [Outlet(name=host_slug(self.home), title=host_slug(self.home),
                                    home=self.home)]
@@ -175,15 +174,15 @@ class NewsSpider(NewsbotSpider):
         if not isinstance(response, TextResponse):
             return
         outlet = self.outlet_of(response)
-        evidence = article_evidence(response.text, response.url, outlet.article_re)
-        announced = self.roles.front_handled(list(urls_of(response.request, response)),
-                                             evidence is not None)
+        is_article, why = article_evidence(response.text, response.url, outlet.article_re)
+        announced = page_roles(self.crawler).front_handled(
+            list(urls_of(response.request, response)), is_article)
         if announced is not None:
             response.meta.update(announced)
-        if evidence or announced is not None:
+        if is_article or announced is not None:
             self.crawler.stats.inc_value("newsbot/roles/front_is_article")
             self.logger.debug("Front %s is an article (%s): extracting it", response.url,
-                              evidence or "announced by a sitemap or feed")
+                              why if is_article else "announced by a sitemap or feed")
             yield from self.parse_article(response)
         if not outlet.feeds and response.meta.get("front_depth") == 0:
             # Feeds are announced in the <head>: no need to build the tree of a whole page.
