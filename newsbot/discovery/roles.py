@@ -10,8 +10,8 @@ whichever path came first:
   extracted, and its links are still followed as a front's;
 * roles are ranked, article above front, and a request for a page already requested is dropped
   only when it asks for no more than the first one did (:meth:`PageRoles.again`). An article
-  request for a page queued as a front *upgrades* it: the front is handled as an article too,
-  and nothing is fetched twice. One for a page already handled as a front is dropped if the page
+  request for a page queued as a front *upgrades* it: the front is handled as an article too
+  (unless the page says it is not one, as below), and nothing is fetched twice. One for a page already handled as a front is dropped if the page
   was extracted or said it is not an article (``og:type`` ``website``, a JSON-LD
   ``CollectionPage``: a plain sitemap lists every page, home and sections too), and fetched
   again as an article if it said nothing of itself: the one case where a page is fetched twice,
@@ -131,10 +131,11 @@ class PageRoles:
     def front_handled(self, keys: list[str], is_article: bool | None) -> dict[str, Any] | None:
         """The spider handles the front answering ``keys``, whose page says it is an article
         (True), is not one (False) or says nothing (None): the meta of the article request it
-        was upgraded with, if any (then it is extracted as an article whatever it says)."""
+        was upgraded with, if any (then it is extracted unless it says it is not an article)."""
         meta = next((m for key in keys if (m := self.upgrades.pop(key, None)) is not None), None)
         for key in keys:
-            self.fronts[key] = EXTRACTED if meta is not None else VERDICTS[is_article]
+            self.fronts[key] = EXTRACTED if meta is not None and is_article is None \
+                else VERDICTS[is_article]
         return meta
 
     def waiting(self) -> dict[str, dict[str, Any]]:

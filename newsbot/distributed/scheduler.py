@@ -80,7 +80,7 @@ for i = 1, #ARGV - 1 do
   if found then upgrade = found redis.call('HDEL', KEYS[2], ARGV[i]) end
 end
 local state = ARGV[#ARGV]
-if upgrade then state = 'extracted' end
+if upgrade and state == 'followed' then state = 'extracted' end
 for i = 1, #ARGV - 1 do redis.call('HSET', KEYS[1], ARGV[i], state) end
 return upgrade
 """

@@ -169,7 +169,8 @@ class NewsSpider(NewsbotSpider):
         """A home page or section front: feeds it announces, article links, deeper fronts.
 
         A front that is an article (its markup says so, or a sitemap or feed announced it while
-        it was queued: :mod:`newsbot.discovery.roles`) is extracted too, once.
+        it was queued and the page does not say otherwise: :mod:`newsbot.discovery.roles`) is
+        extracted too, once.
         """
         if not isinstance(response, TextResponse):
             return
@@ -179,7 +180,7 @@ class NewsSpider(NewsbotSpider):
             list(urls_of(response.request, response)), is_article)
         if announced is not None:
             response.meta.update(announced)
-        if is_article or announced is not None:
+        if is_article or (announced is not None and is_article is None):
             self.crawler.stats.inc_value("newsbot/roles/front_is_article")
             self.logger.debug("Front %s is an article (%s): extracting it", response.url,
                               why if is_article else "announced by a sitemap or feed")

@@ -63,9 +63,19 @@ def test_an_article_request_upgrades_a_queued_front_once():
     assert roles.again("k", ARTICLE, {"entry": {"loc": "u"}}) is Seen.UPGRADED
     assert roles.again("k", ARTICLE, {"entry": {"loc": "u"}}) is Seen.DUPLICATE
     assert roles.waiting() == {"k": {"entry": {"loc": "u"}}}
-    # the front is handled as an article whatever it says, with the announcement's meta
-    assert roles.front_handled(["k"], False) == {"entry": {"loc": "u"}}
+    # the front is handled as an article, with the announcement's meta (the spider extracts
+    # it unless the page says it is not an article)
+    assert roles.front_handled(["k"], None) == {"entry": {"loc": "u"}}
     assert roles.waiting() == {}
+    assert roles.again("k", ARTICLE, {}) is Seen.DUPLICATE
+
+
+def test_an_upgraded_front_that_says_it_is_not_an_article_stays_a_front():
+    roles = PageRoles()
+    roles.first("k", FRONT)
+    assert roles.again("k", ARTICLE, {"entry": {"loc": "u"}}) is Seen.UPGRADED
+    assert roles.front_handled(["k"], False) == {"entry": {"loc": "u"}}
+    assert roles.fronts["k"] == "not_article"
 
 
 @pytest.mark.parametrize(("says", "then"), [
