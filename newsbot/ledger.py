@@ -28,9 +28,9 @@ up to the responses received. Outcomes are kept as stats ``newsbot/ledger/<outco
 
 Articles are also followed by URL: those this run requested as articles (announced by a sitemap,
 a feed, a front, or left pending by an earlier run) are *settled* once a response to them ends
-in an article outcome (``exported``, ``unchanged``, ``duplicate``, ``dropped``) or a ``404``/``410``.
-The others are *unsettled* (``newsbot/discovery/unsettled``), each with the last thing known of
-it; with a crawl state they stay pending for the next run.
+in an article outcome (``exported``, ``unchanged``, ``duplicate``, ``dropped``) or a ``404`` or
+``410``. The others are *unsettled* (``newsbot/discovery/unsettled``), each with the last thing
+known of it; with a crawl state they stay pending for the next run.
 
 Pure logic, no Scrapy: :mod:`newsbot.extensions.ledger` feeds it from Scrapy's signals.
 """
@@ -52,7 +52,6 @@ ARTICLE_KINDS = frozenset({"exported", "unchanged", "duplicate", "dropped"})
 """Outcomes that conclude an article: its URL is settled."""
 GONE = frozenset({"failure/HTTP 404", "failure/HTTP 410"})
 REFUSALS = frozenset({401, 403, 429, 451})
-ROLES = frozenset({"front", "sitemap", "feed", "robots.txt", "article"})
 _RANK = {kind: rank for rank, kind in enumerate(
     ("exported", "unchanged", "duplicate", "dropped", "error"))}
 """Which of several item outcomes a page keeps (the first listed wins)."""

@@ -11,11 +11,11 @@ whichever path came first:
 * roles are ranked, article above front, and a request for a page already requested is dropped
   only when it asks for no more than the first one did (:meth:`PageRoles.again`). An article
   request for a page queued as a front *upgrades* it: the front is handled as an article too
-  (unless the page says it is not one, as below), and nothing is fetched twice. One for a page already handled as a front is dropped if the page
-  was extracted or said it is not an article (``og:type`` ``website``, a JSON-LD
-  ``CollectionPage``: a plain sitemap lists every page, home and sections too), and fetched
-  again as an article if it said nothing of itself: the one case where a page is fetched twice,
-  because the sitemap's word outweighs the page's silence.
+  (unless the page says it is not one, as below), and nothing is fetched twice. One for a page
+  already handled as a front is dropped if the page was extracted or said it is not an article
+  (``og:type`` ``website``, a JSON-LD ``CollectionPage``: a plain sitemap lists every page, home
+  and sections too), and fetched again as an article if it said nothing of itself: the one case
+  where a page is fetched twice, because the sitemap's word outweighs the page's silence.
 
 :class:`PageRoles` keeps this in memory for a crawl in one process; a distributed crawl keeps the
 same states in Redis (:mod:`newsbot.distributed.scheduler`).

@@ -13,6 +13,9 @@ acknowledgement (a worker killed with requests in flight loses them). Here:
 * the fingerprint and the push are one Lua script, which also acknowledges the lease of the
   request it replaces (a redirect, a retry);
 * start requests are fingerprinted too (every worker makes them, one fetches them);
+* a repeated request follows the page-role rules of :mod:`newsbot.dupefilter` (an article
+  request upgrades a queued front ...), decided in the same script, with the fronts' states and
+  the upgrades in the crawl's ``fronts`` and ``upgrades`` hashes;
 * a pop leases the request (:mod:`newsbot.distributed.crawl`); the scheduler says it has
   pending requests while other workers hold leases, since their pages may lead to more.
 """
