@@ -30,6 +30,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.extensions.feedexport import FeedExporter
 from scrapy.http.request import NO_CALLBACK
 
+from newsbot.dupefilter import page_roles
 from newsbot.exporters import batch_written, feed_opened
 from newsbot.ledger import PREFIX, SHOWN_UNSETTLED, UNSETTLED_STAT, Ledger, Page
 from newsbot.middlewares.failures import describe
@@ -50,7 +51,7 @@ ROLES = {"parse_front": "front", "parse_sitemap": "sitemap", "parse_feed": "feed
          "parse_robots": "robots.txt", "parse_article": "article"}
 
 
-def report(crawler: Crawler, request: Request, outcome: str) -> None:
+def settle_response(crawler: Crawler, request: Request, outcome: str) -> None:
     """Settle the response to ``request`` as ``outcome`` (a no-op without the ledger)."""
     crawler.signals.send_catch_log(page_outcome, request=request, outcome=outcome)
 
@@ -150,6 +151,10 @@ class PageLedger:
         if self._closed:
             return
         self._closed = True
+        for key, meta in page_roles(self.crawler).waiting().items():
+            self.ledger.announce(key, (meta.get("entry") or {}).get("loc") or key)
+            self.ledger.note(key, "announced while its page was queued as a front, which got "
+                                  "no answer the spider could read")
         unsettled = self.ledger.close()
         self.stats.set_value(UNSETTLED_STAT, len(unsettled))
         if unsettled:

@@ -30,7 +30,7 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from newsbot import __version__
 from newsbot.archive.warc import Exchange, WarcWriter
 from newsbot.exporters import uri_params
-from newsbot.extensions.ledger import report
+from newsbot.extensions.ledger import settle_response
 from newsbot.extensions.runs import PROBLEMS, new_run_id, stop_run
 from newsbot.middlewares.incremental import ARTICLE_CALLBACK, callback_name
 
@@ -146,7 +146,7 @@ class ArchiveMiddleware:
         if stored is None:
             if self.failed:
                 self.stats.inc_value("newsbot/archive/not_written")
-                report(self.crawler, response.request, "error/archive_failed")
+                settle_response(self.crawler, response.request, "error/archive_failed")
                 return False
             return True
         adapter = ItemAdapter(output)

@@ -25,7 +25,7 @@ from scrapy.downloadermiddlewares.httpcompression import (
 )
 from scrapy.exceptions import IgnoreRequest
 
-from newsbot.extensions.ledger import report
+from newsbot.extensions.ledger import settle_response
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -98,11 +98,11 @@ class HttpCompressionMiddleware(ScrapyHttpCompression):
             self.stats.inc_value("newsbot/compression/truncated")
             logger.warning("Ignored response %s: its %s body is truncated", response,
                            encodings[-1].decode("latin-1"))
-            report(self.crawler, request, "failure/truncated_compressed_body")
+            settle_response(self.crawler, request, "failure/truncated_compressed_body")
             raise IgnoreRequest("truncated compressed body")
         try:
             return super().process_response(request, response)
         except IgnoreRequest as exc:
             refusal = str(exc)
-        report(self.crawler, request, "failure/decompressed_too_large")
+        settle_response(self.crawler, request, "failure/decompressed_too_large")
         raise IgnoreRequest(refusal)  # outside the except block: no chained traceback

@@ -63,7 +63,7 @@ class RetryMiddleware(ScrapyRetry):
     def process_response(self, request: Request, response: Response) -> Request | Response:
         result = super().process_response(request, response)
         if isinstance(result, Request):
-            from newsbot.extensions.ledger import report
+            from newsbot.extensions.ledger import settle_response
 
-            report(self.crawler, request, "retried")
+            settle_response(self.crawler, request, "retried")
         return result

@@ -26,7 +26,7 @@ from itemadapter import ItemAdapter, is_item
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
-from newsbot.extensions.ledger import report
+from newsbot.extensions.ledger import settle_response
 from newsbot.extensions.state import STATE_KEY, CrawlStateKeeper
 from newsbot.extraction.dates import normalise_date
 from newsbot.state import Cursor, Found, article_key
@@ -188,6 +188,6 @@ class ConditionalGetMiddleware:
         if response.status == 304 and request.meta.get(CONDITIONAL):
             self.stats.inc_value("newsbot/state/not_modified")
             logger.debug("Not modified since the last run: %s", request.url)
-            report(self.crawler, request, "not_modified")
+            settle_response(self.crawler, request, "not_modified")
             raise IgnoreRequest(f"not modified since the last run: {request.url}")
         return response

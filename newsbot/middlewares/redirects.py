@@ -17,7 +17,7 @@ from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as Scrap
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware as ScrapyRedirect
 from scrapy.exceptions import IgnoreRequest
 
-from newsbot.extensions.ledger import report
+from newsbot.extensions.ledger import settle_response
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +33,9 @@ class _CountsGivingUp:
             logger.warning("Gave up following redirects from %s after %d hops "
                            "(REDIRECT_MAX_TIMES); last hop to %s",
                            first, request.meta.get("redirect_times", 0), redirected.url)
-            report(crawler, request, "failure/redirect_limit")
+            settle_response(crawler, request, "failure/redirect_limit")
             raise
-        report(crawler, request, "redirected")
+        settle_response(crawler, request, "redirected")
         return followed
 
 

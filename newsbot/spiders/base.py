@@ -15,7 +15,7 @@ from scrapy.http import Headers, Response, TextResponse
 from newsbot.encoding import MOJIBAKE_MARKS, decode_html, mojibake_marks
 from newsbot.extraction import extract_article
 from newsbot.extraction.dates import PAGE_TEXT, normalise_date
-from newsbot.extensions.ledger import report
+from newsbot.extensions.ledger import settle_response
 from newsbot.items import Article
 from newsbot.outlets import Outlet, load_outlets, outlet_for
 from newsbot.timebudget import OverBudget, time_budget
@@ -116,7 +116,7 @@ class NewsbotSpider(scrapy.Spider):
         except Exception:
             self.crawler.stats.inc_value("newsbot/extract_errors")
             self.logger.exception("Extraction failed on %s", response.url)
-            report(self.crawler, response.request, "error/extraction")
+            settle_response(self.crawler, response.request, "error/extraction")
             return
         if mojibake_marks(f"{data.get('headline')} {data.get('articleBody')}") >= MOJIBAKE_MARKS:
             self.crawler.stats.inc_value("newsbot/encoding/suspect")
@@ -139,7 +139,7 @@ class NewsbotSpider(scrapy.Spider):
         """A page that yields no article, counted like the validate stage's drops."""
         self.crawler.stats.inc_value(f"newsbot/dropped/{reason}")
         self.logger.info("Dropped (%s): %s: %s", reason, why, response.url)
-        report(self.crawler, response.request, f"dropped/{reason}")
+        settle_response(self.crawler, response.request, f"dropped/{reason}")
 
 
 def is_page_type(content_type: str) -> bool:
