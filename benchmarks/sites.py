@@ -55,8 +55,8 @@ import multiprocessing
 import os
 import random
 import re
-import socket
 import shlex
+import socket
 import subprocess
 import sys
 import tempfile
@@ -1005,7 +1005,7 @@ def field_scores(run_groups: dict[str, list[dict[str, Any]]], world: World,
     direct_fundus: list[tuple[dict, dict]] = []
     crawl_aeb: list[tuple[str, str]] = []
     direct_aeb: list[tuple[str, str]] = []
-    for group, records in sorted(run_groups.items()):
+    for _group, records in sorted(run_groups.items()):
         primary = [r for r in records if r["_placed"].kind != "partner"] or records
         record = next((r for r in primary if not r.get("duplicateOf")), primary[0])
         placed: Placed = record["_placed"]

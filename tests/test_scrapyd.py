@@ -21,6 +21,7 @@ import pytest
 
 from newsbot.demo.run import DEMO_DIR, SITES, write_outlets
 from newsbot.demo.server import serve_sites
+from support import check_ledger
 
 ROOT = Path(__file__).parent.parent
 EXPECTED = json.loads((DEMO_DIR / "expected.json").read_text(encoding="utf-8"))
@@ -100,4 +101,5 @@ def test_deploy_to_scrapyd_and_run_the_demo_crawl(scrapyd, tmp_path):
     manifest = json.loads(partition.with_name(partition.name.replace(".jsonl", ".manifest.json"))
                           .read_text())
     assert manifest["completed"] is True and manifest["scrapyd_job"] == job
+    check_ledger(manifest, unsettled_articles=0)
     assert "Process died" not in (home / "scrapyd.log").read_text()  # exit status 0

@@ -23,6 +23,7 @@ from scrapy.exceptions import CloseSpider
 from scrapy.utils.defer import deferred_from_coro
 
 from newsbot.items import ARTICLE_FIELDS, SCHEMA_VERSION
+from newsbot.ledger import report as ledger_report
 from newsbot.scrapy_internals import feed_slots
 
 if TYPE_CHECKING:
@@ -97,6 +98,7 @@ def counts(stats: dict[str, Any]) -> dict[str, Any]:
             **by_kind(PROBLEMS),
             **({"log_errors": stats["log_count/ERROR"]} if stats.get("log_count/ERROR") else {}),
         },
+        "ledger": ledger_report(stats),
     }
 
 

@@ -21,6 +21,10 @@ ARTICLE_TYPES = frozenset({
     "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "askpublicnewsarticle",
     "blogposting", "liveblogposting", "report", "socialmediaposting", "techarticle",
 })
+NOT_ARTICLE_TYPES = frozenset({"website", "webpage", "collectionpage", "searchresultspage",
+                               "profilepage", "video.other", "video", "product", "profile",
+                               "itemlist"})
+"""Page types (``og:type`` or JSON-LD) that say "this page is not an article"."""
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 
 
@@ -33,7 +37,7 @@ def _types(node: dict[str, Any]) -> set[str]:
 _WRAPPERS = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
 
 
-def _load_json(text: str) -> Any:
+def load_json(text: str) -> Any:
     """JSON-LD as pages write it: wrapped in ``<!-- -->`` or ``//<![CDATA[``, trailing commas."""
     text = _WRAPPERS.sub("", text.strip()).strip().rstrip(";")
     for candidate in (text, _TRAILING_COMMA.sub(r"\1", text)):
@@ -56,14 +60,37 @@ def _walk(value: Any) -> Iterator[dict[str, Any]]:
             stack.extend(reversed(item))
 
 
+def json_ld_documents(tree: lxml_html.HtmlElement) -> list[Any]:
+    """Each JSON-LD script of the page, parsed leniently (trailing commas, raw newlines)."""
+    scripts = tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
+    return [data for script in scripts if (data := load_json(script.text or "")) is not None]
+
+
 def json_ld_nodes(tree: lxml_html.HtmlElement) -> list[dict[str, Any]]:
-    """All JSON-LD objects on the page, parsed leniently (trailing commas, raw newlines)."""
-    nodes: list[dict[str, Any]] = []
-    for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
-        data = _load_json(script.text or "")
-        if data is not None:
-            nodes.extend(_walk(data))
-    return nodes
+    """All JSON-LD objects on the page, nested ones included."""
+    return [node for data in json_ld_documents(tree) for node in _walk(data)]
+
+
+def top_level_objects(documents: list[Any]) -> list[dict[str, Any]]:
+    """The objects a page declares at the top of its JSON-LD (a script's object or list,
+    ``@graph`` members, a ``WebPage``'s ``mainEntity``), not the objects nested in them (the
+    teasers of an ``ItemList``)."""
+    stack = list(documents)
+    found: list[dict[str, Any]] = []
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            found.append(item)
+            stack.extend(v for k, v in item.items()
+                         if k in ("@graph", "mainEntity") and isinstance(v, list | dict))
+    return found
+
+
+def types_of(node: dict[str, Any]) -> set[str]:
+    """The lower-cased ``@type`` names of a JSON-LD object."""
+    return _types(node)
 
 
 def _nested_in(node: dict[str, Any]) -> set[int]:

@@ -26,6 +26,8 @@ from scrapy.downloadermiddlewares.httpcompression import (
 )
 from scrapy.exceptions import IgnoreRequest
 
+from newsbot.extensions.ledger import settle_response
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
@@ -84,10 +86,12 @@ def _zlib_ends(body: bytes, wbits: int, max_size: int) -> bool:
 
 class HttpCompressionMiddleware(ScrapyHttpCompression):
     max_size: int
+    crawler: Crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         middleware = super().from_crawler(crawler)
+        middleware.crawler = crawler
         middleware.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
         return middleware
 
@@ -103,9 +107,11 @@ class HttpCompressionMiddleware(ScrapyHttpCompression):
                 self.stats.inc_value("newsbot/compression/truncated")
             logger.warning("Ignored response %s: its %s body is truncated", response,
                            encodings[-1].decode("latin-1"))
+            settle_response(self.crawler, request, "failure/truncated_compressed_body")
             raise IgnoreRequest("truncated compressed body")
         try:
             return super().process_response(request, response)
         except IgnoreRequest as exc:
             refusal = str(exc)
+        settle_response(self.crawler, request, "failure/decompressed_too_large")
         raise IgnoreRequest(refusal)  # outside the except block: no chained traceback

@@ -32,6 +32,7 @@ from twisted.python.failure import Failure
 from newsbot.challenges import HEAD_BYTES, challenge_kind
 from newsbot.distributed.politeness import host_budget
 from newsbot.extensions.deferred import DeferredRequests
+from newsbot.extensions.ledger import settle_response
 from newsbot.politeness import backoff_delay, retry_after_seconds
 from newsbot.scrapy_internals import fix_slot_delay, hold_slot, take_queued
 
@@ -106,6 +107,7 @@ class HostHealthMiddleware:
             logger.info("Blocked by a %s page (HTTP %d), not an article: %s",
                         kind, response.status, response.url)
             self._refused(host, f"{kind} pages")
+            settle_response(self.crawler, request, "refused/challenge")
             raise IgnoreRequest(f"{kind} page")
         if response.status != 429 and response.status < 500:
             self.refusals[host] = 0

@@ -3,7 +3,10 @@
 * :class:`IncrementalMiddleware` (spider middleware) lets through only article requests whose
   URL is new, still pending, or re-dated by its sitemap or feed; records them as pending first;
   hands back at start what earlier runs left pending; remembers a sitemap's or feed's ETag and
-  Last-Modified once its entries are recorded.
+  Last-Modified once its entries are recorded. A front that turned out to be an article
+  (:mod:`newsbot.discovery.roles`) is recorded as an article too, and a link to an article
+  already exported is requested as that article (so known, it is not fetched again), not as a
+  front.
 * :class:`ConditionalGetMiddleware` (downloader middleware) sends those validators with the
   next run's request and drops a ``304 Not Modified`` quietly.
 
@@ -23,6 +26,7 @@ from itemadapter import ItemAdapter, is_item
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
+from newsbot.extensions.ledger import settle_response
 from newsbot.extensions.state import STATE_KEY, CrawlStateKeeper
 from newsbot.extraction.dates import normalise_date
 from newsbot.state import Cursor, Found, article_key
@@ -36,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 DOCUMENT_CALLBACKS = frozenset({"parse_sitemap", "parse_feed"})
 ARTICLE_CALLBACK = "parse_article"
+FRONT_CALLBACK = "parse_front"
 BATCH = 500
 """Article requests decided together (one state transaction, bounded memory)."""
 CONDITIONAL = "newsbot_conditional"
@@ -85,6 +90,9 @@ class IncrementalMiddleware:
         batch: list[Request] = []
         index = False
         async for obj in result:
+            if isinstance(obj, Request) and outlet and callback_name(obj) == FRONT_CALLBACK \
+                    and self.state.article(url_key(obj.url)) is not None:
+                obj = self._as_article(obj, outlet)
             if isinstance(obj, Request) and callback_name(obj) == ARTICLE_CALLBACK \
                     and obj.meta.get("entry") is not None and outlet:
                 batch.append(obj)
@@ -95,7 +103,9 @@ class IncrementalMiddleware:
                 continue
             if isinstance(obj, Request) and callback_name(obj) in DOCUMENT_CALLBACKS:
                 index = True
-            elif is_item(obj) and STATE_KEY in response.meta:
+            elif is_item(obj) and outlet:
+                if STATE_KEY not in response.meta:
+                    self._front_is_article(outlet, response)
                 self._resolve(outlet, response.meta[STATE_KEY], ItemAdapter(obj))
             yield obj
         for request in self._worth_fetching(outlet, batch):
@@ -121,6 +131,20 @@ class IncrementalMiddleware:
         self.stats.inc_value("newsbot/state/skipped", len(requests) - len(kept))
         return kept
 
+    def _as_article(self, request: Request, outlet: str) -> Request:
+        """A link to an article already exported, requested as that article: the state decides
+        whether to fetch it (only if still pending), not the path that found it."""
+        self.stats.inc_value("newsbot/state/known_articles")
+        return request.replace(callback=getattr(self.crawler.spider, ARTICLE_CALLBACK),
+                               meta={"outlet": outlet, "entry": {"loc": request.url}})
+
+    def _front_is_article(self, outlet: str, response: Response) -> None:
+        """A front gave an article: record its URL as an article's, pending until handled."""
+        url = (response.meta.get("redirect_urls") or [response.url])[0]
+        key = url_key(url)
+        self.state.discover(outlet, [Found(key, url)])
+        response.meta[STATE_KEY] = key
+
     def _resolve(self, outlet: str | None, key: str, article: ItemAdapter) -> None:
         """Remember the article a URL led to, when it has a key of its own."""
         if not article.get("url"):
@@ -141,6 +165,7 @@ class IncrementalMiddleware:
 
 class ConditionalGetMiddleware:
     def __init__(self, crawler: Crawler, keeper: CrawlStateKeeper):
+        self.crawler = crawler
         self.stats = crawler.stats
         self.state = keeper.state
 
@@ -164,5 +189,6 @@ class ConditionalGetMiddleware:
         if response.status == 304 and request.meta.get(CONDITIONAL):
             self.stats.inc_value("newsbot/state/not_modified")
             logger.debug("Not modified since the last run: %s", request.url)
+            settle_response(self.crawler, request, "not_modified")
             raise IgnoreRequest(f"not modified since the last run: {request.url}")
         return response

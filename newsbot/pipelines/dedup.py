@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from itemadapter import ItemAdapter
 from scrapy import signals
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import NotConfigured
 
 from newsbot.dedup.clusters import Clusterer, Placement
 from newsbot.dedup.exact import article_keys
@@ -36,6 +36,7 @@ from newsbot.dedup.redis_store import RedisIndex
 from newsbot.dedup.similarity import Thresholds
 from newsbot.dedup.store import Doc, NearIndex, SqliteIndex
 from newsbot.distributed.crawl import redis_crawl
+from newsbot.pipelines import Dropped
 from newsbot.urls import same_site, url_key
 
 if TYPE_CHECKING:
@@ -164,8 +165,8 @@ class DedupPipeline:
         if placement.kind in COPY_STATS:
             self.stats.inc_value(f"newsbot/dedup/{COPY_STATS[placement.kind]}")
         if self.mode == "drop":
-            raise DropItem(f"copy of {leader.url} (NEWSBOT_DEDUP_MODE=drop): {doc.url}",
-                           log_level="INFO")
+            raise Dropped(f"duplicate/{COPY_STATS.get(placement.kind, 'copy')}",
+                          f"copy of {leader.url} (NEWSBOT_DEDUP_MODE=drop): {doc.url}")
         adapter["duplicateOf"] = leader.url
         if leader.publisher != doc.publisher:
             adapter["isSyndicated"] = True
@@ -178,4 +179,4 @@ class DedupPipeline:
 
     def _drop(self, kind: str, message: str) -> None:
         self.stats.inc_value(f"newsbot/dedup/{kind}")
-        raise DropItem(message, log_level="INFO")
+        raise Dropped(f"duplicate/{kind}", message)

@@ -13,6 +13,7 @@ from scrapy.exceptions import StopDownload
 from scrapy.http import Headers, Response, TextResponse
 
 from newsbot.encoding import MOJIBAKE_MARKS, decode_html, mojibake_marks
+from newsbot.extensions.ledger import settle_response
 from newsbot.extraction import extract_article
 from newsbot.extraction.dates import PAGE_TEXT, normalise_date
 from newsbot.items import Article
@@ -118,6 +119,7 @@ class NewsbotSpider(scrapy.Spider):
         except Exception:
             self.crawler.stats.inc_value("newsbot/extract_errors")
             self.logger.exception("Extraction failed on %s", response.url)
+            settle_response(self.crawler, response.request, "error/extraction")
             return
         if mojibake_marks(f"{data.get('headline')} {data.get('articleBody')}") >= MOJIBAKE_MARKS:
             self.crawler.stats.inc_value("newsbot/encoding/suspect")
@@ -140,6 +142,7 @@ class NewsbotSpider(scrapy.Spider):
         """A page that yields no article, counted like the validate stage's drops."""
         self.crawler.stats.inc_value(f"newsbot/dropped/{reason}")
         self.logger.info("Dropped (%s): %s: %s", reason, why, response.url)
+        settle_response(self.crawler, response.request, f"dropped/{reason}")
 
 
 def is_page_type(content_type: str) -> bool:

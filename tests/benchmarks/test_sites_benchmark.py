@@ -14,10 +14,10 @@ import pytest
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
 from scrapy.utils.test import get_crawler
-from support import article_page, lorem
 
 from newsbot.discovery.feeds import parse_feed
 from newsbot.discovery.sitemaps import parse_sitemap, sitemaps_from_robots
+from support import article_page, lorem
 
 SCRIPT = Path(__file__).parents[2] / "benchmarks" / "sites.py"
 spec = importlib.util.spec_from_file_location("sites_benchmark", SCRIPT)
