@@ -143,7 +143,7 @@ def _agencies(value: Any) -> object:
             raise Explained(f"the JSON given is not valid at line {exc.lineno}, column "
                             f"{exc.colno}: {exc.msg}") from None
     if not isinstance(value, dict):
-        raise ValueError
+        raise TypeError
     try:
         return Agencies(value)
     except ValueError as exc:

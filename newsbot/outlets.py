@@ -73,9 +73,10 @@ class Outlet:
 
     @classmethod
     def from_dict(cls, data: Any) -> Outlet:
-        """An outlet from a JSON object of the file; ValueError says what is wrong in it."""
+        """An outlet from a JSON object of the file; ValueError (TypeError when not an object)
+        says what is wrong in it."""
         if not isinstance(data, dict):
-            raise ValueError(f"expected an object with the keys of an outlet, not {data!r}")
+            raise TypeError(f"expected an object with the keys of an outlet, not {data!r}")
         types = get_type_hints(cls)
         unknown = sorted(set(data) - set(types))
         if unknown:

@@ -9,11 +9,11 @@ import sys
 
 import pytest
 from scrapy.settings import Settings
+from support import PAGES, article_page, crawl_command, crawl_env, lorem, write_files
 
 import newsbot.settings
 from newsbot.config import SETTINGS, SettingsError, check_settings
 from newsbot.demo.server import serve_sites
-from support import PAGES, article_page, crawl_command, crawl_env, lorem, write_files
 
 
 def project(**overrides) -> Settings:
@@ -147,10 +147,10 @@ def site(tmp_path_factory):
     ("NEWSBOT_DEDUP_MODE=dorp", 'error: setting NEWSBOT_DEDUP_MODE=\'dorp\': expected "mark" or "drop"'),
     ("NEWSBOT_DEDUP_MODEE=drop",
      "error: NEWSBOT_DEDUP_MODEE is not a newsbot setting (did you mean NEWSBOT_DEDUP_MODE?)"),
-    ("NEWSBOT_FOLLOW_DEPTH=abc", "error: setting NEWSBOT_FOLLOW_DEPTH='abc': expected a whole "
-                                 "number >= 0"),
-    ("NEWSBOT_OUTLETS_FILE=bad.json", "error: setting NEWSBOT_OUTLETS_FILE: bad.json:1:10: not "
-                                      "valid JSON: Expecting ':' delimiter"),
+    ("NEWSBOT_FOLLOW_DEPTH=abc",
+     "error: setting NEWSBOT_FOLLOW_DEPTH='abc': expected a whole number >= 0"),
+    ("NEWSBOT_OUTLETS_FILE=bad.json",
+     "error: setting NEWSBOT_OUTLETS_FILE: bad.json:1:10: not valid JSON: Expecting ':' delimiter"),
 ])
 def test_scrapy_crawl_with_a_bad_setting_exits_2_with_one_line_before_any_request(
         site, tmp_path, setting, line):

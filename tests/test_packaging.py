@@ -58,7 +58,7 @@ def test_every_third_party_import_is_a_declared_dependency():
 
 def locked(lock: Path) -> dict[str, str]:
     """name -> pinned version of a lock file written by `make lock`."""
-    pins = re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)", lock.read_text(), re.M)
+    pins = re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)", lock.read_text(), re.MULTILINE)
     return {normalise(name): version for name, version in pins}
 
 
