@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from importlib.metadata import distributions
 from pathlib import Path
 
 from newsbot.demo.run import DEMO_DIR, SITES, write_outlets
@@ -45,10 +46,32 @@ def check(name: str, condition: bool, detail: str = "") -> None:
         sys.exit(1)
 
 
-def main(repo: Path) -> None:
+def normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def drift(lock: Path) -> list[str]:
+    """Installed versions that differ from the lock's pins for this Python (what a drift
+    failure is about)."""
+    from packaging.requirements import Requirement  # Scrapy's dependency, so installed
+
+    pins = {}
+    for line in re.findall(r"^[A-Za-z0-9][^\\\n]*", lock.read_text(), re.MULTILINE):
+        pin = Requirement(line)
+        if not pin.marker or pin.marker.evaluate():
+            pins[normalise(pin.name)] = str(pin.specifier).removeprefix("==")
+    installed = {normalise(d.metadata["Name"]): d.version for d in distributions()}
+    return sorted(f"{name} {pins[name]} -> {version}" for name, version in installed.items()
+                  if name in pins and pins[name] != version)
+
+
+def main(repo: Path, mode: str) -> None:
     here = Path.cwd()
     check("outside the repository", not (here / "scrapy.cfg").exists()
           and not here.is_relative_to(repo), str(here))
+    changed = drift(repo / "requirements" / "core.lock")
+    print(f"versions not those of requirements/core.lock: {', '.join(changed) or 'none'}")
+    check("the lock installed", mode != "locked" or not changed, ", ".join(changed))
 
     step("newsbot demo --archive", "newsbot", "demo", "--out", "demo", "--archive")
     log = (here / "demo" / "crawl.log").read_text(encoding="utf-8")
@@ -89,4 +112,4 @@ def main(repo: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]).resolve())
+    main(Path(sys.argv[1]).resolve(), sys.argv[2])

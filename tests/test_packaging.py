@@ -57,9 +57,14 @@ def test_every_third_party_import_is_a_declared_dependency():
 
 
 def locked(lock: Path) -> dict[str, str]:
-    """name -> pinned version of a lock file written by `make lock`."""
-    pins = re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)", lock.read_text(), re.MULTILINE)
-    return {normalise(name): version for name, version in pins}
+    """name -> version a lock file written by `make lock` pins for this Python (the lock is
+    universal: a package may have a pin per Python version)."""
+    pins = {}
+    for line in re.findall(r"^[A-Za-z0-9][^\\\n]*", lock.read_text(), re.MULTILINE):
+        pin = Requirement(line)
+        if not pin.marker or pin.marker.evaluate():
+            pins[normalise(pin.name)] = str(pin.specifier).removeprefix("==")
+    return pins
 
 
 def check_lock(lock: Path, requirements: list[str]) -> None:
