@@ -19,7 +19,7 @@ UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --python-vers
 # The Debian packages the test suite starts itself (each also the name of its command).
 TEST_PACKAGES := redis-server chromium
 
-.PHONY: demo demo-distributed test install lock smoke smoke-newest test-packages clean
+.PHONY: demo demo-distributed test lint fuzz install lock smoke smoke-newest test-packages clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,18 @@ smoke:
 	.ci/smoke locked
 smoke-newest:
 	.ci/smoke newest
+
+# ruff (rules in pyproject.toml) and mypy (strict on the pure packages)
+lint: install
+	$(VENV)/bin/ruff check newsbot tests benchmarks
+	$(VENV)/bin/mypy
+
+# The parsers' property tests with FUZZ_EXAMPLES (default 1000) new inputs per property, instead
+# of make test's fixed 40; failures are kept in .hypothesis/ and tried first next time.
+FUZZ_TESTS = $(wildcard tests/*_fuzz.py tests/*/*_fuzz.py)
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest $(PYTEST_ARGS) --timeout 0 \
+		--hypothesis-show-statistics $(FUZZ_TESTS)
 
 clean:
 	rm -rf $(VENV) data/demo data/demo-distributed .pytest_cache

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy.settings import Settings
@@ -26,6 +26,7 @@ from newsbot.config import SettingsError, check_settings
 from newsbot.encoding import decode_html
 from newsbot.exporters import article_record, dumps_line
 from newsbot.extraction import extract_article
+from newsbot.items import ArticleData
 from newsbot.outlets import Outlet, load_outlets, outlet_for
 from newsbot.pipelines.attribute import agency_config
 from newsbot.state import article_key, version_id
@@ -69,23 +70,26 @@ class Stages:
                    settings.getint("DOWNLOAD_MAXSIZE"))
 
 
-def extract_page(html: str, url: str | None, path: Path, stages: Stages | None = None) -> dict:
+def extract_page(html: str, url: str | None, path: Path,
+                 stages: Stages | None = None) -> dict[str, Any]:
     """The crawl's extract, clean and attribute stages on a saved page (its canonical URL if
     none given), with the project's outlets and agencies unless ``stages`` says otherwise."""
     article = extract_article(url or path.resolve().as_uri(), html)
-    if not url and str(article.get("canonicalUrl", "")).startswith(("http://", "https://")):
-        article = extract_article(article["canonicalUrl"], html)
+    canonical = str(article.get("canonicalUrl") or "")
+    if not url and canonical.startswith(("http://", "https://")):
+        article = extract_article(canonical, html)
     return _after_extraction(article, stages or Stages.from_settings())
 
 
-def extract_record(page: Page, warc_file: str, stages: Stages) -> dict:
+def extract_record(page: Page, warc_file: str, stages: Stages) -> dict[str, Any]:
     """The same stages on a page read from a WARC file: fetched when the record says."""
     article = extract_article(page.url, decode_html(page.body, page.content_type))
-    article.update(crawledAt=page.date, warcFile=warc_file, warcRecordId=page.record_id)
+    article["crawledAt"], article["warcFile"] = page.date, warc_file
+    article["warcRecordId"] = page.record_id
     return _after_extraction(article, stages)
 
 
-def _after_extraction(article: dict, stages: Stages) -> dict:
+def _after_extraction(article: ArticleData, stages: Stages) -> dict[str, Any]:
     article = clean_article(article)
     outlet = outlet_for(article["url"], stages.outlets)
     article["publisher"] = outlet.title if outlet else urlsplit(article["url"]).hostname
@@ -109,7 +113,7 @@ def _inputs(args: argparse.Namespace) -> Iterator[tuple[Path, str | None]]:
     urls = args.url or []
     if urls and len(urls) != len(args.files):
         raise SystemExit("give one --url per FILE (or none: the page's canonical URL is used)")
-    yield from zip(map(Path, args.files), urls or [None] * len(args.files))
+    yield from zip(map(Path, args.files), urls or [None] * len(args.files), strict=True)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

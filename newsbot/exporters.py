@@ -70,7 +70,8 @@ class JsonLinesExporter(BaseItemExporter):
         # Written with os.write, so a failed write leaves nothing in Python's buffer to retry.
         self._fd = file_descriptor(file)
         self._regular = self._fd is not None and stat.S_ISREG(os.fstat(self._fd).st_mode)
-        self._synced_size = os.fstat(self._fd).st_size if self._regular else 0
+        self._synced_size = os.fstat(self._fd).st_size if self._fd is not None and self._regular \
+            else 0
         self._buffer = bytearray()
         self._lines = 0
         self._batch: list[Handled] = []
@@ -143,10 +144,10 @@ class JsonLinesExporter(BaseItemExporter):
 
     def _fail(self, exc: OSError, count: int) -> None:
         self.failed = True
-        if self._regular:
+        if self._regular and self._fd is not None:
             with contextlib.suppress(OSError):  # no half-written line left behind, if we can
                 os.ftruncate(self._fd, self._synced_size)
-        name = self.path or getattr(self.file, "name", "the feed")
+        name = self.path or str(getattr(self.file, "name", "the feed"))
         message = (f"Cannot write to {name}: {exc}. The crawl stops; the articles not on disk "
                    f"({count} in this batch) are not marked exported: the next run fetches them.")
         if self.crawler is None:

@@ -95,7 +95,9 @@ class Outlet:
                 re.compile(data["article_pattern"])
             except re.error as exc:
                 raise ValueError(f"'article_pattern' is not a regular expression: {exc}") from None
-        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v
+                                  for k, v in data.items()}
+        return cls(**values)
 
 
 _SAID = {str: "a string", str | None: "a string or null",

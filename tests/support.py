@@ -42,7 +42,8 @@ def article_page(headline: str, paragraphs: list[str], *, published: str | None 
 <script type="application/ld+json">{json.dumps(ld)}</script>
 {head}
 </head><body>
-<header><nav><a href="/">Home</a> <a href="/world/">World</a> <a href="/about">About us</a></nav></header>
+<header><nav><a href="/">Home</a> <a href="/world/">World</a>
+<a href="/about">About us</a></nav></header>
 <main><article><h1>{html.escape(headline)}</h1>
 {before}
 {body}

@@ -129,9 +129,9 @@ def test_newsbot_crawl_runs_from_a_folder_outside_the_repository(tmp_path):
     """An installed newsbot has no scrapy.cfg: `newsbot crawl` finds its settings anyway and
     writes data/ where it is run."""
     from scrapy.utils.conf import closest_scrapy_cfg
-    from support import LOOPBACK_SETTINGS, article_page, lorem, write_files
 
     from newsbot.demo.server import serve_sites
+    from support import LOOPBACK_SETTINGS, article_page, lorem, write_files
 
     site = write_files(tmp_path / "site", {"/a.html": article_page("Ferry service resumes",
                                                                    lorem("ferry"))})

@@ -9,11 +9,11 @@ import sys
 
 import pytest
 from scrapy.settings import Settings
-from support import PAGES, article_page, crawl_command, crawl_env, lorem, write_files
 
 import newsbot.settings
 from newsbot.config import SETTINGS, SettingsError, check_settings
 from newsbot.demo.server import serve_sites
+from support import PAGES, article_page, crawl_command, crawl_env, lorem, write_files
 
 
 def project(**overrides) -> Settings:
@@ -53,7 +53,8 @@ def test_a_bad_value_names_the_setting_and_what_it_accepts(name, value, said):
 
 
 @pytest.mark.parametrize(("name", "value"), [
-    ("NEWSBOT_DEDUP_MODE", "drop"), ("NEWSBOT_FOLLOW_DEPTH", "3"), ("NEWSBOT_DEDUP_ENABLED", "false"),
+    ("NEWSBOT_DEDUP_MODE", "drop"), ("NEWSBOT_FOLLOW_DEPTH", "3"),
+    ("NEWSBOT_DEDUP_ENABLED", "false"),
     ("NEWSBOT_DEDUP_JACCARD", "0.6"), ("NEWSBOT_ARCHIVE", "warc"), ("NEWSBOT_ARCHIVE", ""),
     ("NEWSBOT_ALLOW_PRIVATE_NETWORKS", "127.0.0.0/8,10.1.0.0/16"),
     ("NEWSBOT_ALLOW_PRIVATE_NETWORKS", "True"), ("NEWSBOT_REDIS_URL", "rediss://:pw@h:6380/1"),
@@ -87,8 +88,8 @@ def outlets_error(tmp_path, text: str) -> str:
 
 
 def test_an_outlets_file_that_is_not_json_says_where(tmp_path):
-    assert outlets_error(tmp_path, '[\n  {"name": "x", "title": "X" "home": "https://x.test/"}\n]') \
-        == "2:30: not valid JSON: Expecting ',' delimiter"
+    missing_comma = '[\n  {"name": "x", "title": "X" "home": "https://x.test/"}\n]'
+    assert outlets_error(tmp_path, missing_comma) == "2:30: not valid JSON: Expecting ',' delimiter"
     assert outlets_error(tmp_path, '{"name": "x"}') == "1:1: expected a JSON list of outlet objects"
     assert outlets_error(tmp_path, '[{"name": "x", "title": "X", "home": "https://x.test/"}] x') \
         == "1:58: text after the list"
@@ -109,7 +110,8 @@ def test_an_outlets_file_with_wrong_keys_or_types_says_which_outlet_and_what(tmp
         == "1:2: outlet 1: 'home' must be an http(s) URL, not \"ftp://x.test/\""
     assert "'article_pattern' is not a regular expression" in outlets_error(
         tmp_path, json.dumps([{**good, "article_pattern": "(["}]))
-    assert "invalid outlet name '../x'" in outlets_error(tmp_path, json.dumps([{**good, "name": "../x"}]))
+    assert "invalid outlet name '../x'" in outlets_error(
+        tmp_path, json.dumps([{**good, "name": "../x"}]))
 
 
 def test_a_missing_outlets_file_is_named(tmp_path):
@@ -118,9 +120,9 @@ def test_a_missing_outlets_file_is_named(tmp_path):
 
 
 def test_agencies_given_as_json_say_where_and_what(tmp_path):
-    with pytest.raises(SettingsError, match=r"^setting NEWSBOT_ATTRIBUTION_AGENCIES: the JSON given "
-                                            r"is not valid at line 1, column 25: Expecting ',' "
-                                            r"delimiter$"):
+    with pytest.raises(SettingsError, match=r"^setting NEWSBOT_ATTRIBUTION_AGENCIES: the JSON "
+                                            r"given is not valid at line 1, column 25: "
+                                            r"Expecting ',' delimiter$"):
         check_settings(project(NEWSBOT_ATTRIBUTION_AGENCIES='{"AP": {"names": ["x"]} "B": {}}'))
     with pytest.raises(SettingsError, match="agency 'AP': 'names' must be a list of strings"):
         check_settings(project(NEWSBOT_ATTRIBUTION_AGENCIES='{"AP": {"names": "x"}}'))
@@ -144,7 +146,8 @@ def site(tmp_path_factory):
 
 
 @pytest.mark.parametrize(("setting", "line"), [
-    ("NEWSBOT_DEDUP_MODE=dorp", 'error: setting NEWSBOT_DEDUP_MODE=\'dorp\': expected "mark" or "drop"'),
+    ("NEWSBOT_DEDUP_MODE=dorp",
+     'error: setting NEWSBOT_DEDUP_MODE=\'dorp\': expected "mark" or "drop"'),
     ("NEWSBOT_DEDUP_MODEE=drop",
      "error: NEWSBOT_DEDUP_MODEE is not a newsbot setting (did you mean NEWSBOT_DEDUP_MODE?)"),
     ("NEWSBOT_FOLLOW_DEPTH=abc",

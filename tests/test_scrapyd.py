@@ -89,7 +89,8 @@ def test_deploy_to_scrapyd_and_run_the_demo_crawl(scrapyd, tmp_path):
             ("project", "newsbot"), ("spider", "news"), ("outlet", ",".join(SITES)),
             *(("setting", f"{k}={v}") for k, v in settings.items())])["jobid"]
         deadline = time.monotonic() + 120
-        while not any(j["id"] == job for j in api(base, "listjobs.json?project=newsbot")["finished"]):
+        while not any(j["id"] == job
+                      for j in api(base, "listjobs.json?project=newsbot")["finished"]):
             assert time.monotonic() < deadline, (home / "scrapyd.log").read_text()
             time.sleep(0.3)
 

@@ -53,7 +53,8 @@ class Filters:
             language = str(record.get("inLanguage") or "").lower()
             if not any(language == w or language.startswith(w + "-") for w in self.languages):
                 return False
-        return not self.agencies or names(record.get("sourceOrganization")) & set(self.agencies)
+        return not self.agencies or bool(
+            names(record.get("sourceOrganization")) & set(self.agencies))
 
 
 def names(value: Any) -> set[str]:

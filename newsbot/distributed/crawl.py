@@ -32,11 +32,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from redis import RedisError
 from scrapy import signals
 
-from redis import RedisError
-
 from newsbot.distributed.connection import PatientRedis, RedisUnavailable, connect
+from newsbot.scrapy_internals import engine_requests_in_progress
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -219,12 +219,11 @@ class RedisCrawl:
     def settle(self) -> None:
         """Acknowledge the leases whose request is done: out of the engine (response or failure
         handled by the spider) with every article it gave exported or dropped."""
-        engine = self.crawler.engine
-        slot = getattr(engine, "_slot", None)  # the engine's requests in progress (not public)
-        if slot is None:
+        in_progress = engine_requests_in_progress(self.crawler.engine)
+        if in_progress is None:
             return
         done = [lease for lease, request in self.held.items()
-                if request not in slot.inprogress and not self._waiting[lease]]
+                if request not in in_progress and not self._waiting[lease]]
         for lease in done:
             self._waiting.pop(lease, None)
         self.ack(done)
@@ -345,6 +344,7 @@ def redis_crawl(crawler: Crawler) -> RedisCrawl | None:
         logger.error("%s", exc)  # one clear line before the bootstrap traceback
         raise
     spider = crawler.spider
+    assert spider is not None  # called from components built for an open crawl
     crawl = RedisCrawl(crawler, redis, f"{spider.name}:{getattr(spider, 'slug', spider.name)}",
                        settings.getfloat("NEWSBOT_REDIS_LEASE_SECONDS"))
     _CRAWLS[crawler] = crawl

@@ -29,6 +29,7 @@ from scrapy_redis.scheduler import Scheduler
 
 from newsbot.distributed.codec import BadRequest, decode, encode
 from newsbot.distributed.crawl import _NOW, LEASE, RedisCrawl, redis_crawl
+from newsbot.scrapy_internals import wake_engine
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -177,9 +178,6 @@ class RedisScheduler(Scheduler):
         if others:
             self.crawl.idle()
             self.crawl.reap()
-            # The engine's own heartbeat looks again only in 5 s; its scheduling call is not
-            # public API.
-            if (slot := getattr(self.crawler.engine, "_slot", None)) is not None:
-                slot.nextcall.schedule(POLL)
+            wake_engine(self.crawler.engine, POLL)  # its own heartbeat looks again only in 5 s
             return True
         return False

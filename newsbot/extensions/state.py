@@ -43,7 +43,7 @@ class CrawlStateKeeper:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlStateKeeper:
-        spider = crawler.spider
+        spider: Any = crawler.spider  # a newsbot spider, with its outlets
         if not getattr(spider, "incremental", False):
             raise NotConfigured(f"spider {spider.name!r} keeps no crawl state")
         outlets = sorted(o.name for o in spider.outlets)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from twisted.internet import task
 
+from newsbot.scrapy_internals import engine_scheduler
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
@@ -80,7 +82,7 @@ class CrawlSummary:
 
     def progress(self) -> None:
         s = summarise(self.crawler.stats.get_stats())
-        scheduler = self.crawler.engine.scheduler if self.crawler.engine else None
+        scheduler = engine_scheduler(self.crawler.engine)
         queued = len(scheduler) if scheduler is not None and hasattr(scheduler, "__len__") else 0
         logger.info("Progress: %d pages fetched, %d articles exported, %d duplicates, "
                     "%d errors, %d requests queued", s["pages"], s["articles"],

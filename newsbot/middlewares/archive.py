@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Headers, Response
 
+    from newsbot.spiders.base import NewsbotSpider
+
 logger = logging.getLogger(__name__)
 
 RECORD = "newsbot_warc_record"
@@ -63,7 +65,7 @@ class ArchiveMiddleware:
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
-    def spider_opened(self, spider: scrapy.Spider) -> None:
+    def spider_opened(self, spider: NewsbotSpider) -> None:
         """Open the file now: a path that cannot be written stops the run before any request."""
         path = Path(self.template % uri_params({"time": new_run_id()}, spider))
         settings = self.crawler.settings
@@ -94,10 +96,10 @@ class ArchiveMiddleware:
                         self.stats.get_value("newsbot/archive/bytes", 0), self.file)
 
     def process_spider_input(self, response: Response) -> None:
-        if self.writer is None or self.failed \
-                or callback_name(response.request) != ARTICLE_CALLBACK:
-            return
         request = response.request
+        if self.writer is None or self.failed or request is None \
+                or callback_name(request) != ARTICLE_CALLBACK:
+            return
         flags = [TRUNCATED[flag] for flag in response.flags if flag in TRUNCATED]
         try:
             stored = self.writer.write(Exchange(

@@ -81,7 +81,7 @@ class IncrementalMiddleware:
 
     async def process_spider_output(self, response: Response,
                                     result: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        outlet = response.meta.get("outlet")
+        outlet: str = response.meta.get("outlet") or ""
         batch: list[Request] = []
         index = False
         async for obj in result:
@@ -100,7 +100,8 @@ class IncrementalMiddleware:
             yield obj
         for request in self._worth_fetching(outlet, batch):
             yield request
-        if callback_name(response.request) in DOCUMENT_CALLBACKS and response.status == 200:
+        if response.request is not None and response.status == 200 \
+                and callback_name(response.request) in DOCUMENT_CALLBACKS:
             self._remember(outlet, response, index)
 
     def _worth_fetching(self, outlet: str, requests: list[Request]) -> Iterable[Request]:

@@ -9,33 +9,38 @@ request that :mod:`newsbot.middlewares.network` checks before connecting.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
-from scrapy import Request
+from scrapy.downloadermiddlewares.redirect import BaseRedirectMiddleware
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as ScrapyMetaRefresh
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware as ScrapyRedirect
 from scrapy.exceptions import IgnoreRequest
 
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.http import Response
+
 logger = logging.getLogger(__name__)
 
 
-class _CountsGivingUp:
-    def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
+class _CountsGivingUp(BaseRedirectMiddleware):
+    # Scrapy calls it without the spider (deprecated in the base's signature since 2.14).
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        """Scrapy's; the only request it refuses is a redirect past ``REDIRECT_MAX_TIMES``."""
         try:
-            return super()._redirect(redirected, request, reason)  # type: ignore[misc]
+            return super().process_response(request, response)  # type: ignore[misc]
         except IgnoreRequest:
-            stats = self.crawler.stats  # type: ignore[attr-defined]
-            stats.inc_value("newsbot/redirect/max_reached")
+            self.crawler.stats.inc_value("newsbot/redirect/max_reached")
             first = request.meta.get("redirect_urls", [request.url])[0]
             logger.warning("Gave up following redirects from %s after %d hops "
-                           "(REDIRECT_MAX_TIMES); last hop to %s",
-                           first, request.meta.get("redirect_times", 0), redirected.url)
+                           "(REDIRECT_MAX_TIMES); %s redirects again",
+                           first, request.meta.get("redirect_times", 0), response.url)
             raise
 
 
-class RedirectMiddleware(_CountsGivingUp, ScrapyRedirect):
+class RedirectMiddleware(_CountsGivingUp, ScrapyRedirect):  # type: ignore[misc]
     pass
 
 
-class MetaRefreshMiddleware(_CountsGivingUp, ScrapyMetaRefresh):
+class MetaRefreshMiddleware(_CountsGivingUp, ScrapyMetaRefresh):  # type: ignore[misc]
     pass

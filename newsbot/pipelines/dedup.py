@@ -32,8 +32,8 @@ from newsbot.dedup.clusters import Clusterer, Placement
 from newsbot.dedup.exact import article_keys
 from newsbot.dedup.fingerprints import short_id, text_shingles
 from newsbot.dedup.lsh import band_keys
-from newsbot.dedup.similarity import Thresholds
 from newsbot.dedup.redis_store import RedisIndex
+from newsbot.dedup.similarity import Thresholds
 from newsbot.dedup.store import Doc, NearIndex, SqliteIndex
 from newsbot.distributed.crawl import redis_crawl
 from newsbot.urls import same_site, url_key

@@ -63,6 +63,9 @@ class NewsbotSpider(scrapy.Spider):
     """Keeps crawl state between runs (:mod:`newsbot.state`): only what is new is fetched."""
     resumes_deferred: bool = False
     """Whether requests deferred by an earlier crawl with the same slug are made again."""
+    arguments: dict[str, Any]
+    known_outlets: dict[str, Outlet]
+    extract_budget: float
 
     def __init__(self, **kwargs: Any):
         # Scrapy turns every -a argument into a spider attribute: an unknown one could replace
@@ -93,7 +96,7 @@ class NewsbotSpider(scrapy.Spider):
                          spider: scrapy.Spider) -> None:
         """Stop downloading an article URL that turns out to be a PDF, a video, a binary ..."""
         if request.callback == self.parse_article and not is_page_type(
-                headers.get(b"Content-Type", b"").decode("latin-1")):
+                (headers.get(b"Content-Type") or b"").decode("latin-1")):
             raise StopDownload(fail=False)  # parse_article gets the headers and drops it
 
     def parse_article(self, response: Response):
@@ -101,7 +104,7 @@ class NewsbotSpider(scrapy.Spider):
         if "dataloss" in response.flags:  # only with DOWNLOAD_FAIL_ON_DATALOSS = False
             self.drop(response, "truncated", "the response body is incomplete")
             return
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         if not isinstance(response, TextResponse) or not is_page_type(content_type):
             self.drop(response, "not_text", f"not an HTML page ({content_type or '?'})")
             return
@@ -123,8 +126,8 @@ class NewsbotSpider(scrapy.Spider):
         entry = response.meta.get("entry") or {}
         if data.get("datePublishedSource") in (None, PAGE_TEXT) and entry.get("published") \
                 and (published := normalise_date(entry["published"])):
-            data.update(datePublished=published, datePublishedRaw=entry["published"],
-                        datePublishedSource="sitemap or feed")
+            data["datePublished"], data["datePublishedRaw"] = published, entry["published"]
+            data["datePublishedSource"] = "sitemap or feed"
         if not data.get("headline") and entry.get("title"):
             data["headline"] = entry["title"]
         outlet = self.known_outlets.get(response.meta.get("outlet", "")) \

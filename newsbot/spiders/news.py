@@ -33,7 +33,6 @@ from newsbot.spiders.base import (
 )
 from newsbot.urls import clean_url
 
-
 XmlDoc = TypeVar("XmlDoc", Sitemap, Feed)
 
 HEAD_LIMIT = 512 * 1024

@@ -8,11 +8,11 @@ import subprocess
 import threading
 
 import redis
+from test_t17_politeness import NOISE, gaps, slow_story
 
 from crawling import stats
 from faultserver import FaultServer
 from support import crawl_command, crawl_env
-from test_t17_politeness import NOISE, gaps, slow_story
 from workers import wait_until
 
 PATHS = [f"/story-{i}" for i in range(16)]

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import redis
-
 from state.newsroom import OUTLET, command, crawl_env, lines, partitions
 
 CRAWL = f"newsbot:crawl:news:{OUTLET}:"

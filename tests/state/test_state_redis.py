@@ -7,9 +7,6 @@ from types import SimpleNamespace
 
 import pytest
 import redis
-
-from newsbot.state import Cursor, StateError, StateLocked
-from newsbot.state.redis import RedisState
 from test_state_sqlite import (  # noqa: F401  (the shared contract, run on this store's fixture)
     DAY,
     found,
@@ -20,6 +17,9 @@ from test_state_sqlite import (  # noqa: F401  (the shared contract, run on this
     test_pending_urls_stream_in_chunks_while_the_run_writes,
     test_versions_are_remembered_by_article_key,
 )
+
+from newsbot.state import Cursor, StateError, StateLocked
+from newsbot.state.redis import RedisState
 
 
 def crawl(name: str = "news:x") -> SimpleNamespace:
