@@ -1,4 +1,5 @@
-"""The ``newsbot`` command: tools around the crawl (``scrapy crawl`` runs the crawl itself)."""
+"""The ``newsbot`` command: the crawl from any folder (``newsbot crawl``, which is ``scrapy crawl``
+with newsbot's settings) and the tools around it."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import newsbot.settings
 from newsbot.attribution import attribute
 from newsbot.attribution.agencies import Agencies
 from newsbot.cleaning import clean_article
+from newsbot.config import SettingsError, check_settings
 from newsbot.encoding import decode_html
 from newsbot.exporters import article_record, dumps_line
 from newsbot.extraction import extract_article
@@ -48,7 +50,8 @@ class Stages:
 
     @classmethod
     def from_settings(cls, overrides: Sequence[str] = ()) -> Stages:
-        """The project's settings, with ``-s NAME=VALUE`` overrides as in ``scrapy crawl``."""
+        """The project's settings, with ``-s NAME=VALUE`` overrides as in ``scrapy crawl``,
+        checked as a crawl checks them: a bad one exits with status 2."""
         settings = Settings()
         settings.setmodule(newsbot.settings, priority="project")
         for override in overrides:
@@ -56,14 +59,15 @@ class Stages:
             if not sep:
                 raise SystemExit(f"-s {override}: give NAME=VALUE")
             settings.set(name.strip(), value, priority="cmdline")
-        outlets_file = settings.get("NEWSBOT_OUTLETS_FILE")
         try:
-            outlets = load_outlets(outlets_file)
-            agencies = agency_config(settings.getdict("NEWSBOT_ATTRIBUTION_AGENCIES"),
-                                     outlets_file)
-        except (OSError, ValueError) as exc:
-            raise SystemExit(f"newsbot extract: {exc}") from None
-        return cls(outlets, Agencies(agencies), settings.getint("DOWNLOAD_MAXSIZE"))
+            check_settings(settings)
+        except SettingsError as exc:
+            print(f"newsbot extract: error: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
+        outlets_file = settings.get("NEWSBOT_OUTLETS_FILE")
+        agencies = agency_config(settings.getdict("NEWSBOT_ATTRIBUTION_AGENCIES"), outlets_file)
+        return cls(load_outlets(outlets_file), Agencies(agencies),
+                   settings.getint("DOWNLOAD_MAXSIZE"))
 
 
 def extract_page(html: str, url: str | None, path: Path,
@@ -174,6 +178,19 @@ def extract_warc(name: str, stages: Stages) -> int:
     return 1 if failed else 0
 
 
+def crawl(argv: list[str]) -> int:
+    """``scrapy crawl ARGS`` with newsbot's settings: an installed newsbot has no ``scrapy.cfg``
+    to find them. A ``SCRAPY_SETTINGS_MODULE`` in the environment (a project of yours) wins."""
+    from scrapy.cmdline import execute
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newsbot.settings")
+    try:
+        execute(["scrapy", "crawl", *argv])
+    except SystemExit as exc:  # execute() always ends with sys.exit
+        return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     if args.workers > 1:
         from newsbot.demo.distributed import main as distributed_main
@@ -249,8 +266,13 @@ def iso_date(value: str) -> date:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsbot",
-        description="Tools around newsbot crawls. Crawl with `scrapy crawl news -a outlet=NAME`.")
+        description="Crawl news outlets, and the tools around the crawls.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    commands.add_parser(
+        "crawl", add_help=False,
+        help="run a spider from any folder: the arguments of `scrapy crawl` (`newsbot crawl news "
+             "-a outlet=NAME -s NAME=VALUE -O out.jsonl`; `newsbot crawl -h` lists them)")
 
     extract = commands.add_parser(
         "extract", help="re-extract saved pages (.html, .html.gz) or WARC files into Article "
@@ -335,6 +357,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["crawl"]:  # every argument is scrapy crawl's
+        return crawl(argv[1:])
     args = build_parser().parse_args(argv)
     if args.command == "extract" and not (args.files or args.manifest):
         build_parser().error("extract needs FILE arguments or --manifest")

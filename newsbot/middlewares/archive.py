@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-FORMATS = ("warc",)
 RECORD = "newsbot_warc_record"
 """Response meta: where the response was archived (:class:`~newsbot.archive.warc.Stored`)."""
 TRUNCATED = {"dataloss": "disconnect", "download_stopped": "unspecified"}
@@ -63,8 +62,6 @@ class ArchiveMiddleware:
         kind = crawler.settings.get("NEWSBOT_ARCHIVE")
         if not kind:
             raise NotConfigured("NEWSBOT_ARCHIVE is off")
-        if kind not in FORMATS:
-            raise ValueError(f"NEWSBOT_ARCHIVE = {kind!r}: archive formats are {FORMATS}")
         middleware = cls(crawler, crawler.settings.get("NEWSBOT_ARCHIVE_PATH"))
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)

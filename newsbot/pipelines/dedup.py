@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
-MODES = ("mark", "drop")
 LIVE_BLOG_TYPES = frozenset({"liveblogposting"})
 COPY_STATS = {"exact": "syndicated_copy", "near": "near_duplicate"}
 
@@ -70,12 +69,8 @@ class DedupPipeline:
     def __init__(self, crawler: Crawler):
         settings = crawler.settings
         self.stats = crawler.stats
-        self.mode = settings.get("NEWSBOT_DEDUP_MODE", "mark")
-        if self.mode not in MODES:
-            raise NotConfigured(f"NEWSBOT_DEDUP_MODE must be one of {MODES}, not {self.mode!r}")
+        self.mode = settings.get("NEWSBOT_DEDUP_MODE")  # "mark" or "drop" (newsbot.config)
         self.window = settings.getint("NEWSBOT_DEDUP_WINDOW_DAYS")
-        if self.window < 1:
-            raise NotConfigured(f"NEWSBOT_DEDUP_WINDOW_DAYS must be at least 1, not {self.window}")
         # A distributed crawl's workers share one index in Redis (and know which of them
         # placed an article in this run), a single process has its SQLite file.
         self.crawl = redis_crawl(crawler)

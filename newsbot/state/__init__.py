@@ -140,8 +140,6 @@ def open_state(settings: BaseSettings, crawl: RedisCrawl | None = None) -> Crawl
     if not settings.getbool("NEWSBOT_STATE_ENABLED"):
         return None
     ttl_days = settings.getfloat("NEWSBOT_STATE_TTL_DAYS")
-    if ttl_days <= 0:
-        raise StateError(f"NEWSBOT_STATE_TTL_DAYS must be positive, not {ttl_days}")
     if crawl is not None:
         from newsbot.state.redis import RedisState
 
