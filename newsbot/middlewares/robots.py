@@ -16,6 +16,9 @@ redirected more than 5 times             followed up to 20      unavailable: all
                                                                 is skipped
 cache                                    whole crawl            at most 24 hours (§2.4)
 =======================================  =====================  ================================
+
+Each robots.txt read (or found absent) is also announced with :data:`robots_txt_read`, with what
+it says to AI-training crawlers (:mod:`newsbot.optouts`), for the run's manifest.
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ from typing import TYPE_CHECKING
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxt
 from scrapy.exceptions import IgnoreRequest
+from scrapy.robotstxt import decode_robotstxt
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
 from newsbot.middlewares.failures import DownloadGaveUp
 from newsbot.middlewares.hosts import HostHealthMiddleware
+from newsbot.optouts import read_optout
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -43,6 +48,9 @@ MAX_REDIRECTS = 5
 MAX_AGE = 24 * 3600.0
 UNREACHABLE = object()
 """Parser slot value of a netloc whose robots.txt could not be read."""
+robots_txt_read = object()
+"""Signal sent when a host's robots.txt has been read (or found absent), with ``netloc``,
+``url``, ``status`` and ``optout`` (:meth:`newsbot.optouts.OptOut.as_dict`)."""
 
 
 class RobotsTxtMiddleware(ScrapyRobotsTxt):
@@ -51,6 +59,7 @@ class RobotsTxtMiddleware(ScrapyRobotsTxt):
         self.max_crawl_delay = crawler.settings.getfloat("NEWSBOT_ROBOTSTXT_MAX_CRAWL_DELAY")
         self.fetched_at: dict[str, float] = {}
         self.unreachable: dict[str, str] = {}
+        self.ai_crawlers = tuple(crawler.settings.getlist("NEWSBOT_ROBOTSTXT_AI_CRAWLERS"))
 
     async def process_request(self, request: Request) -> None:
         if request.meta.get("dont_obey_robotstxt"):
@@ -87,6 +96,7 @@ class RobotsTxtMiddleware(ScrapyRobotsTxt):
                 response = response.replace(body=response.body[:MAX_BYTES])
             await super()._parse_robots(response, netloc, request)
             self._apply_crawl_delay(self._parsers[netloc], request)
+            self._announce(response, netloc, decode_robotstxt(response.body, spider=None))
             return
         self._stats.inc_value("robotstxt/response_count")
         self._stats.inc_value(f"robotstxt/response_status_count/{status}")
@@ -97,6 +107,15 @@ class RobotsTxtMiddleware(ScrapyRobotsTxt):
                 logger.info("robots.txt of %s redirected %d times; treated as absent",
                             netloc, redirects)
             self._settle(netloc, None)
+            self._announce(response, netloc, "")
+
+    def _announce(self, response: Response, netloc: str, text: str) -> None:
+        """What this robots.txt says to AI crawlers, for the manifest (an absent one: nothing)."""
+        optout = read_optout(text, self.ai_crawlers)
+        if optout.disallowed:
+            self._stats.inc_value("newsbot/robots/ai_crawlers_disallowed")
+        self.crawler.signals.send_catch_log(robots_txt_read, netloc=netloc, url=response.url,
+                                            status=response.status, optout=optout.as_dict())
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         self.fetched_at[netloc] = time.monotonic()

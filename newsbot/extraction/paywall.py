@@ -1,0 +1,106 @@
+"""Paywalls: whether the article is free to read, so a body cut short by a paywall can be told
+from a short article.
+
+Evidence, most trusted first: the article's JSON-LD ``isAccessibleForFree`` and the ``hasPart``
+sections it marks (the markup Google asks of paywalled pages: ``{"isAccessibleForFree": false,
+"cssSelector": ".paywall"}``), the ``article:content_tier`` meta tag (``locked``, ``metered``,
+``free``), and last a paywall the page announces in a short block of its own ("Subscribe to
+continue reading", "Réservé aux abonnés" ...). ``None`` when nothing says either way.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import html as lxml_html
+
+from newsbot.extraction.structured import text_of
+
+_TRUE = frozenset({"true", "yes", "1", "https://schema.org/true", "http://schema.org/true"})
+_FALSE = frozenset({"false", "no", "0", "https://schema.org/false", "http://schema.org/false"})
+TIERS = {"locked": False, "metered": False, "premium": False, "free": True}
+ANNOUNCEMENTS = re.compile("|".join([
+    # en
+    r"subscribe (?:now )?to (?:continue|keep) reading",
+    r"(?:to )?continue reading,? (?:please )?(?:subscribe|log in|sign in|become a (?:subscriber|member))",
+    r"this (?:article|story|content) is (?:only )?(?:available )?(?:exclusively )?(?:for|to) "
+    r"(?:paying )?(?:subscribers|members)",
+    r"you(?:['’]ve| have) reached your (?:free )?(?:article|story) limit",
+    r"(?:for )?subscribers only",
+    # de
+    r"(?:dieser artikel|dieser beitrag|dieser inhalt) ist (?:nur|exklusiv) für (?:abonnenten|abonnentinnen|abonnierende)",
+    r"(?:jetzt )?weiterlesen mit (?:\S+ )?(?:abo|plus)\b", r"exklusiv für abonnenten",
+    r"lesen sie (?:jetzt )?weiter mit",
+    # fr
+    r"(?:cet article est )?réservé aux abonnés", r"la suite (?:de cet article )?est réservée",
+    r"pour lire la suite,? abonnez-vous",
+    # es
+    r"(?:contenido )?exclusivo para suscriptores", r"para seguir leyendo,? suscr[ií]bete",
+    r"este (?:art[ií]culo|contenido) es (?:solo|exclusivo) para suscriptores",
+    # tr
+    r"abonelere özel", r"okumaya devam etmek için abone ol",
+    # pt
+    r"(?:conte[uú]do )?exclusivo para assinantes", r"para continuar lendo,? assine",
+    r"assine para continuar (?:lendo|a ler)",
+    # ar
+    r"للمشتركين فقط", r"اشترك (?:الآن )?لمواصلة القراءة",
+]), re.IGNORECASE)
+MAX_ANNOUNCEMENT_WORDS = 40
+"""Longer blocks are article text that happens to mention subscribers."""
+_ANNOUNCING = ("p", "div", "span", "strong", "h2", "h3", "h4", "button", "a", "section", "aside")
+
+
+def _boolean(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    text = text_of(value)
+    if text is None:
+        return None
+    text = text.strip().lower()
+    return True if text in _TRUE else False if text in _FALSE else None
+
+
+def _parts(node: dict[str, Any]) -> list[dict[str, Any]]:
+    parts = node.get("hasPart")
+    return [p for p in (parts if isinstance(parts, list) else [parts]) if isinstance(p, dict)]
+
+
+def accessible_for_free(node: dict[str, Any], meta: dict[str, list[str]],
+                        tree: lxml_html.HtmlElement) -> bool | None:
+    """``isAccessibleForFree`` of the article: False behind a paywall, True when the page says
+    it is free, None when it says nothing."""
+    declared = _boolean(node.get("isAccessibleForFree"))
+    if any(_boolean(p.get("isAccessibleForFree")) is False for p in _parts(node)):
+        return False  # a section of the article is for subscribers only
+    if declared is not None:
+        return declared
+    tier = next((TIERS[t.strip().lower()] for t in meta.get("article:content_tier", ())
+                 if t.strip().lower() in TIERS), None)
+    if tier is not None:
+        return tier
+    return False if announces_paywall(tree) else None
+
+
+_VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::template or " \
+    "ancestor::*[@hidden or @aria-hidden='true' or contains(translate(@style, ' ', ''), " \
+    "'display:none')])]"
+"""Text a reader sees: not scripts or templates (paywall code ships on free pages too), not
+hidden prompts a script may or may not show."""
+
+
+def _visible(el: lxml_html.HtmlElement) -> str:
+    return " ".join("".join(el.xpath(_VISIBLE_TEXT)).split())
+
+
+def announces_paywall(tree: lxml_html.HtmlElement) -> bool:
+    """Whether a short, visible block of the page says the rest is for subscribers."""
+    body = tree.find("body")
+    root = body if body is not None else tree
+    if not ANNOUNCEMENTS.search(_visible(root)):
+        return False  # one pass over the page's text before looking for the block
+    for el in root.iter(*_ANNOUNCING):
+        text = _visible(el)
+        if text and len(text.split()) <= MAX_ANNOUNCEMENT_WORDS and ANNOUNCEMENTS.search(text):
+            return True
+    return False
