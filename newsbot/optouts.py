@@ -16,6 +16,10 @@ from typing import Any
 
 from protego import Protego
 
+robots_txt_read = object()
+"""Scrapy signal the robots.txt middleware sends once a host's robots.txt is read (or found
+absent), with ``netloc``, ``url``, ``status`` and ``optout`` (:meth:`OptOut.as_dict`); the run's
+manifest records it."""
 _PROBE = "newsbot-optout-probe"
 """An agent no robots.txt names: what ``User-agent: *`` tells every crawler."""
 _USER_AGENT = re.compile(r"^\s*user-agent\s*:\s*([^#\s]+)", re.IGNORECASE | re.MULTILINE)

@@ -24,7 +24,7 @@ from scrapy.extensions.feedexport import FeedExporter
 from scrapy.utils.defer import deferred_from_coro
 
 from newsbot.items import ARTICLE_FIELDS, SCHEMA_VERSION
-from newsbot.middlewares.robots import robots_txt_read
+from newsbot.optouts import robots_txt_read
 from newsbot.outlets import outlet_for
 
 if TYPE_CHECKING:

@@ -26,9 +26,10 @@ from newsbot.extraction.dates import normalise_date
 from newsbot.extraction.structured import text_of
 
 KINDS = ("correction", "clarification", "earlier_version", "updated", "editors_note")
-_LABEL_END = r"\b(?=\s*(?:[:(\[—–-]|\d))"
-_LABEL = r"(?:{})" + _LABEL_END
-"""A label (``Correction``) counts only before a colon, a dash, a bracket or a date."""
+_LABEL_TAIL = r"\b(?=\s*[:(\[—–,-]|\s*(?:(?:vom|am|von|du|le|del|de|do|da|on|of)\s+)?\d)"
+_LABEL = r"(?:{})" + _LABEL_TAIL
+"""A label ("Correction") counts only before a colon, a dash, a bracket or a date
+("Korrektur vom 21.11.2026"), so "Correction officers said ..." is not one."""
 _WORDS = r"(?:{})"
 PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     "correction": {
@@ -72,7 +73,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "en": (_WORDS.format(r"this (?:article|story|report|post) (?:has been|was|is being|"
                              r"will be) updated"), _LABEL.format("update|updated")),
         "de": (_WORDS.format(r"(?:dieser|der) (?:artikel|text|beitrag|bericht) wurde "
-                             r"(?:\S+ ){0,3}(?:aktualisiert|ergänzt|überarbeitet)"),
+                             r"(?:\S+ ){0,8}(?:aktualisiert|ergänzt|überarbeitet)"),
                _LABEL.format("aktualisierung|update|nachtrag")),
         "fr": (_WORDS.format(r"cet (?:article|texte) a été (?:mis à jour|actualisé|modifié|"
                              r"complété)"), _LABEL.format("mise à jour|actualisation")),
@@ -101,7 +102,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "ar": (_WORDS.format(r"ملاحظة (?:من )?(?:المحرر|التحرير)"),),
     },
 }
-_MATCHERS = [(kind, lang, re.compile(pattern, re.IGNORECASE))
+_MATCHERS = [(kind, lang, re.compile(pattern, re.IGNORECASE), pattern.endswith(_LABEL_TAIL))
              for kind, languages in PHRASES.items() for lang, patterns in languages.items()
              for pattern in patterns]
 BLOCKS = frozenset({"p", "div", "li", "aside", "section", "blockquote", "dd", "dt", "footer",
@@ -119,17 +120,17 @@ _DATE = re.compile(
     r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}"
     r"|\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,}\.?(?:\s+de)?,?\s+\d{4}"
     r"|[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}", re.UNICODE)
-_TIME = re.compile(r"^,?\s*(?:at\s+|um\s+|à\s+|a las\s+|às\s+|saat\s+)?\d{1,2}[:.h]\d{2}"
-                   r"(?:\s*[ap]\.?m\.?)?(?:\s*uhr)?", re.IGNORECASE)
+_TIME = re.compile(r"^,?\s*(?:at\s+|um\s+|à\s+|a las\s+|às\s+|saat\s+)?(\d{1,2})[:.h](\d{2})"
+                   r"(?:\s*([ap])\.?m\.?)?", re.IGNORECASE)
 _ANY_DATE = re.compile(_DATE.pattern + r"|\d{1,2}[:.h]\d{2}(?:\s*[ap]\.?m\.?)?", re.UNICODE)
 
 
 def match_notice(text: str) -> tuple[str, str] | None:
     """``(kind, language)`` of the phrase ``text`` starts with, if it starts with one."""
     text = _LEAD.sub("", text[:300])
-    for kind, lang, pattern in _MATCHERS:
+    for kind, lang, pattern, is_label in _MATCHERS:
         if m := pattern.match(text):
-            if kind == "updated" and pattern.pattern.endswith(_LABEL_END) and len(
+            if kind == "updated" and is_label and len(
                     _ANY_DATE.sub(" ", text[m.end():]).split()) < MIN_UPDATE_WORDS:
                 continue  # "Updated: Nov. 20, 2026 14:05" is the page's timestamp, not a note
             return kind, lang
@@ -165,7 +166,9 @@ def notice_date(text: str, times: list[str], language: str | None) -> str | None
     clock = _TIME.match(text[m.end():])
     import dateparser  # only for the few pages with a written-out notice date
 
-    parsed = dateparser.parse(written + (" " + clock.group().strip(" ,") if clock else ""),
+    hour = f" {clock.group(1)}:{clock.group(2)}{(clock.group(3) or '').lower() + 'm' if clock.group(3) else ''}" \
+        if clock else ""
+    parsed = dateparser.parse(written + hour,
                               languages=[language] if language else None,
                               settings={"REQUIRE_PARTS": ["day", "month", "year"],
                                         "RETURN_AS_TIMEZONE_AWARE": False})

@@ -75,11 +75,15 @@ def _updates(node: dict[str, Any], nodes: list[dict[str, Any]]) -> Iterator[dict
             yield by_id[entry]
 
 
+_BREAKS = re.compile(r"<(?:/?(?:p|div|li|h[1-6]|blockquote|tr)|br)\b[^>]*>", re.IGNORECASE)
+
+
 def _text(value: Any) -> str | None:
+    """Plain paragraphs from a JSON-LD text, which CMSs fill with HTML as often as not."""
     text = text_of(value)
     if not text:
         return None
-    paragraphs = [normalise_text(p) for p in plain_text(text).split("\n")]
+    paragraphs = [normalise_text(p) for p in plain_text(_BREAKS.sub("\n", text)).split("\n")]
     return "\n\n".join(p for p in paragraphs if p) or None
 
 
@@ -151,21 +155,31 @@ def markup_updates(tree: lxml_html.HtmlElement, url: str, is_live: bool) -> Iter
             yield entry
 
 
+def _own_text(post: lxml_html.HtmlElement, skip: list[Any]) -> Iterator[str]:
+    """The post's text, without that of the ``skip`` elements (their tails are kept)."""
+    skipped = {el for el in skip if el is not None}
+
+    def inside(el: lxml_html.HtmlElement) -> bool:
+        return el in skipped or any(a in skipped for a in el.iterancestors() if a is not post)
+
+    for el in post.iter():
+        if el.text and not inside(el):
+            yield el.text
+        if el is not post and el.tail and (el.getparent() is post or not inside(el.getparent())):
+            yield el.tail
+
+
 def _post(post: lxml_html.HtmlElement, url: str) -> dict[str, Any] | None:
     times = [t for t in post.iter("time") if t.get("datetime")]
     modified = next((t for t in times[1:] if _tokens(t) & {"updated", "modified", "update"}
                      or "modif" in (t.get("itemprop") or "").lower()), None)
     heading = next(post.iter(*_HEADINGS), None)
     headline = normalise_text(heading.text_content()) if heading is not None else None
-    blocks = [b for b in post.iter(*_BODY_BLOCKS) if not any(
+    blocks = [b for b in post.iter(*_BODY_BLOCKS) if b is not post and not any(
         a.tag in _BODY_BLOCKS for a in b.iterancestors() if a is not post)]
     paragraphs = [normalise_text(b.text_content()) for b in blocks]
-    if not blocks:  # text straight in the post: all of it but the time and the heading
-        skip = {id(t) for t in times} | ({id(heading)} if heading is not None else set())
-        paragraphs = [normalise_text(" ".join(
-            t for el in post.iter() if id(el) not in skip
-            and not any(id(a) in skip for a in el.iterancestors())
-            for t in (el.text, *((el.tail,) if el is not post else ())) if t))]
+    if not blocks:  # text straight in the post: all of it but the times and the heading
+        paragraphs = [normalise_text(" ".join(_own_text(post, [*times, heading])))]
     body = "\n\n".join(p for p in paragraphs if p and p != headline)
     text = f"{headline or ''} {body}".strip()
     links = sum(len(a.text_content()) for a in post.iter("a"))

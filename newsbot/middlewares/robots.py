@@ -17,8 +17,8 @@ redirected more than 5 times             followed up to 20      unavailable: all
 cache                                    whole crawl            at most 24 hours (§2.4)
 =======================================  =====================  ================================
 
-Each robots.txt read (or found absent) is also announced with :data:`robots_txt_read`, with what
-it says to AI-training crawlers (:mod:`newsbot.optouts`), for the run's manifest.
+Each robots.txt read (or found absent) is announced (:data:`newsbot.optouts.robots_txt_read`) with
+what it says to AI-training crawlers, for the run's manifest.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from twisted.internet.defer import Deferred
 
 from newsbot.middlewares.failures import DownloadGaveUp
 from newsbot.middlewares.hosts import HostHealthMiddleware
-from newsbot.optouts import read_optout
+from newsbot.optouts import read_optout, robots_txt_read
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -48,9 +48,6 @@ MAX_REDIRECTS = 5
 MAX_AGE = 24 * 3600.0
 UNREACHABLE = object()
 """Parser slot value of a netloc whose robots.txt could not be read."""
-robots_txt_read = object()
-"""Signal sent when a host's robots.txt has been read (or found absent), with ``netloc``,
-``url``, ``status`` and ``optout`` (:meth:`newsbot.optouts.OptOut.as_dict`)."""
 
 
 class RobotsTxtMiddleware(ScrapyRobotsTxt):
