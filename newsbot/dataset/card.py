@@ -104,7 +104,11 @@ def write_card(records: Iterable[dict[str, Any]], out: Path, names: Sequence[str
     shards = _write_shards(records, partial / "data", schema, stats, located)
     runs = [(path, read_manifest(manifest_path(path)), stats.per_file[i])
             for i, path in enumerate(partitions)]
-    text = render_card(stats, schema, shards, runs, command)
+    import pyarrow.parquet as pq
+
+    # the features as the files hold them (Parquet keeps timestamps in milliseconds)
+    written = pq.read_schema(next((partial / "data").iterdir()))
+    text = render_card(stats, written, shards, runs, command)
     (partial / "README.md").write_text(text, encoding="utf-8")
     _put_in_place(partial, out)
     return stats
@@ -280,7 +284,7 @@ def render_card(stats: CardStats, schema: Any, shards: int,
              'ds = load_dataset("parquet", data_dir="THIS_FOLDER")["train"]  # or '
              'load_dataset("THIS_FOLDER")',
              "", "import pandas as pd",
-             'df = pd.read_parquet("THIS_FOLDER/data")  # datePublished: datetime64[s, UTC]',
+             'df = pd.read_parquet("THIS_FOLDER/data")  # datePublished: datetime64[ms, UTC]',
              "```", "",
              "## What is in it", "",
              *_table(("", ""), [
