@@ -62,6 +62,8 @@ class CardStats:
     later_versions: int = 0
     corrected: int = 0
     per_file: Counter[int] = field(default_factory=Counter)
+    optouts: list[OutletOptOut] = field(default_factory=list)
+    """per outlet, what its robots.txt said to AI crawlers (known once the runs are read)"""
 
     def add(self, record: dict[str, Any], file: int | None) -> None:
         self.articles += 1
@@ -104,6 +106,7 @@ def write_card(records: Iterable[dict[str, Any]], out: Path, names: Sequence[str
     shards = _write_shards(records, partial / "data", schema, stats, located)
     runs = [(path, read_manifest(manifest_path(path)), stats.per_file[i])
             for i, path in enumerate(partitions)]
+    stats.optouts = optout_rows(stats, runs)
     import pyarrow.parquet as pq
 
     # the features as the files hold them (Parquet keeps timestamps in milliseconds)
@@ -270,7 +273,7 @@ def render_card(stats: CardStats, schema: Any, shards: int,
                                    if outlets else "nothing")
     published = f"{stats.first} to {stats.last}" if stats.first else "no publication dates"
     made = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    optouts = {row.outlet: row for row in optout_rows(stats, runs)}
+    optouts = {row.outlet: row for row in stats.optouts}
     syndicated = sum(stats.syndicated.values())
     lines = ["---", *_yaml(header(stats, schema, shards, title)), "---", MARK, "",
              f"# {_cell(title)}", "",

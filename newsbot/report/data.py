@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from newsbot.dataset import reader
 from newsbot.extensions.runs import filled, manifest_path, read_manifest
 from newsbot.optouts import OutletOptOut, outlet_optouts
+from newsbot.state import article_key
 
 FILL_FIELDS = ("headline", "description", "articleBody", "datePublished", "dateModified",
                "authors", "inLanguage", "mainImage", "articleSection", "keywords", "canonicalUrl",
@@ -36,7 +37,9 @@ class ReportError(ValueError):
 @dataclass
 class Story:
     size: int = 0
+    """articles in the story (the versions of one article count once)"""
     outlets: Counter[str] = field(default_factory=Counter)
+    articles: set[str] = field(default_factory=set)
     headline: str | None = None
     url: str | None = None
     agency: str | None = None
@@ -103,6 +106,10 @@ class Summary:
         key = str(record.get("storyId") or record.get("contentHash") or record.get("id")
                   or record.get("url"))
         story = self.stories.setdefault(key, Story())
+        article = article_key(str(record.get("url") or ""), record.get("canonicalUrl"))
+        if record.get("replaces") and article in story.articles:
+            return  # a later version of an article the story has: not another copy
+        story.articles.add(article)
         story.size += 1
         story.outlets[outlet] += 1
         if not story.has_original and not record.get("duplicateOf"):

@@ -121,3 +121,14 @@ def test_optout_table_per_outlet_from_the_robots_txt_the_runs_read(tmp_path):
     assert ('<tr><td>Wire</td><td class="n">1</td><td class="n">1</td>'
             "<td>disallowed: GPTBot, CCBot</td></tr>") in section
     assert "robots.txt not read by the crawls included" in section
+
+
+def test_versions_of_an_article_count_once_in_its_story(tmp_path):
+    first = article(1, "wire", 20, story="s1")
+    second = {**first, "id": "id-wire-1-v2", "replaces": first["id"], "headline": "Updated"}
+    copy = article(2, "daily", 20, story="s1", copy_of=first["url"])
+    summary = summarise([str(write_run(tmp_path / "x", "20261120T080000Z",
+                                       [first, second, copy]))])
+    assert summary.articles == 3  # every version is a row of the dataset
+    [story] = summary.stories.values()
+    assert story.size == 2 and dict(story.outlets) == {"Wire": 1, "Daily": 1}
