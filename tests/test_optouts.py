@@ -54,7 +54,8 @@ def test_outlet_table_joins_the_hosts_of_each_outlet():
     rows = {r.outlet: r for r in outlet_optouts(
         {"A": ["a.test", "amp.a.test", "a.test"], "B": ["b.test"], "C": ["c.test"],
          "D": ["d.test"], "E": ["e.test"]}, robots)}
-    assert rows["A"].disallowed == ("GPTBot", "CCBot") and rows["A"].hosts == ("a.test", "amp.a.test")
+    assert rows["A"].disallowed == ("GPTBot", "CCBot")
+    assert rows["A"].hosts == ("a.test", "amp.a.test")
     assert rows["A"].verdict == "disallowed: GPTBot, CCBot"
     assert rows["B"].verdict == "named but not kept off the site: GPTBot"
     assert rows["C"].verdict == "no AI crawler disallowed"

@@ -277,15 +277,15 @@ def render_card(stats: CardStats, schema: Any, shards: int,
     syndicated = sum(stats.syndicated.values())
     lines = ["---", *_yaml(header(stats, schema, shards, title)), "---", MARK, "",
              f"# {_cell(title)}", "",
-             f"{stats.articles} news articles crawled by newsbot {__version__}, written by "
+             (f"{stats.articles} news articles crawled by newsbot {__version__}, written by "
              f"`{command}` on {made}: Parquet shards under `data/` ({shards} file"
              f"{'s' * (shards != 1)}), one row per article version, output schema version "
-             f"**{SCHEMA_VERSION}** (every column is documented in newsbot's README, \"Output\").",
+             f"**{SCHEMA_VERSION}** (every column is documented in newsbot's README, \"Output\")."),
              "",
              "## Loading", "", "```python",
              "from datasets import load_dataset",
-             'ds = load_dataset("parquet", data_dir="THIS_FOLDER")["train"]  # or '
-             'load_dataset("THIS_FOLDER")',
+             ('ds = load_dataset("parquet", data_dir="THIS_FOLDER")["train"]  # or '
+             'load_dataset("THIS_FOLDER")'),
              "", "import pandas as pd",
              'df = pd.read_parquet("THIS_FOLDER/data")  # datePublished: datetime64[ms, UTC]',
              "```", "",
@@ -304,17 +304,17 @@ def render_card(stats: CardStats, schema: Any, shards: int,
                   sum(stats.paywalled.values())),
                  ("runs included", sum(1 for _, _, n in runs if n))]), "",
              "## Outlets", "",
-             "Whether each outlet's robots.txt, as the crawl read it, keeps AI-training crawlers "
+             ("Whether each outlet's robots.txt, as the crawl read it, keeps AI-training crawlers "
              "(GPTBot, CCBot, Google-Extended, ClaudeBot ...) off the site. The articles belong "
              "to their publishers: respect these choices and each outlet's terms before "
-             "training on or sharing this data.", "",
+             "training on or sharing this data."), "",
              *_table(("outlet", "articles", "behind a paywall", "robots.txt and AI crawlers"),
                      [(o, n, stats.paywalled[o],
                        optouts[o].verdict if o in optouts else "—")
                       for o, n in stats.outlets.most_common()]), "",
              "## Syndicated copies by agency", "",
-             f"{syndicated} of {stats.articles} articles ({_share(syndicated, stats.articles)}) "
-             f"are copies of another outlet's or a wire agency's story (`isSyndicated`).", ""]
+             (f"{syndicated} of {stats.articles} articles ({_share(syndicated, stats.articles)}) "
+             f"are copies of another outlet's or a wire agency's story (`isSyndicated`)."), ""]
     if stats.syndicated:
         lines += [*_table(("agency (sourceOrganization)", "copies", "share of copies"),
                           [(a, n, _share(n, syndicated))

@@ -70,7 +70,8 @@ def describe_live_blogs(records: Iterable[dict[str, Any]]) -> Iterator[str]:
     for row in entry_rows(records):
         if row["pageUrl"] != page:
             page = row["pageUrl"]
-            yield f"\nPosts of the live blog \"{row['pageHeadline']}\" (newsbot export --live-entries):"
+            yield (f"\nPosts of the live blog \"{row['pageHeadline']}\" (newsbot export "
+                   f"--live-entries):")
         yield f"  {row['datePublished']}  {row['headline'] or short(row['articleBody'], 60)}"
 
 

@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import newsbot.settings
-from newsbot.demo.dataset import describe_changes, describe_live_blogs, read_dataset, write_demo_card
+from newsbot.demo.dataset import (
+    describe_changes,
+    describe_live_blogs,
+    read_dataset,
+    write_demo_card,
+)
 from newsbot.demo.server import render, serve_sites
 from newsbot.extensions.summary import format_summary, summarise
 
@@ -131,7 +136,7 @@ def crawl_runs(outlets_file: Path, runs: Sequence[Run], log_file: Path) -> list[
 
         outcome.append(result)
         if reactor.running:
-            reactor.stop()
+            reactor.stop()  # type: ignore[misc]  # zope interfaces confuse mypy here
 
     one_after_another().addBoth(finished)
     if not outcome:

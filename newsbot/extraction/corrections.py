@@ -16,6 +16,7 @@ written in it), ``null`` when it gives none.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from lxml import html as lxml_html
@@ -166,12 +167,13 @@ def notice_date(text: str, times: list[str], language: str | None) -> str | None
     clock = _TIME.match(text[m.end():])
     import dateparser  # only for the few pages with a written-out notice date
 
-    hour = f" {clock.group(1)}:{clock.group(2)}{(clock.group(3) or '').lower() + 'm' if clock.group(3) else ''}" \
-        if clock else ""
-    parsed = dateparser.parse(written + hour,
-                              languages=[language] if language else None,
-                              settings={"REQUIRE_PARTS": ["day", "month", "year"],
-                                        "RETURN_AS_TIMEZONE_AWARE": False})
+    hour = ""
+    if clock:
+        hour = f" {clock.group(1)}:{clock.group(2)}" + (f"{clock.group(3).lower()}m"
+                                                         if clock.group(3) else "")
+    settings = {"REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TIMEZONE_AWARE": False}
+    parsed: datetime | None = dateparser.parse(
+        written + hour, languages=[language] if language else None, settings=settings)
     if parsed is None or not 1990 <= parsed.year <= 2100:
         return None
     return parsed.isoformat(timespec="seconds") if clock else parsed.date().isoformat()

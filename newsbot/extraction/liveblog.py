@@ -126,7 +126,8 @@ def _tokens(el: lxml_html.HtmlElement) -> set[str]:
                                          for w in words.split()}
 
 
-def markup_updates(tree: lxml_html.HtmlElement, url: str, is_live: bool) -> Iterator[dict[str, Any]]:
+def markup_updates(tree: lxml_html.HtmlElement, url: str,
+                   is_live: bool) -> Iterator[dict[str, Any]]:
     """Posts of a live page that only has markup: sibling blocks that each carry a
     ``<time datetime>`` and text of their own, under the container holding most of them."""
     children: dict[lxml_html.HtmlElement, list[lxml_html.HtmlElement]] = {}

@@ -20,16 +20,18 @@ from newsbot.extraction.structured import text_of
 _TRUE = frozenset({"true", "yes", "1", "https://schema.org/true", "http://schema.org/true"})
 _FALSE = frozenset({"false", "no", "0", "https://schema.org/false", "http://schema.org/false"})
 TIERS = {"locked": False, "metered": False, "premium": False, "free": True}
-ANNOUNCEMENTS = re.compile("|".join([
+_ANNOUNCEMENT_PATTERNS = (
     # en
     r"subscribe (?:now )?to (?:continue|keep) reading",
-    r"(?:to )?continue reading,? (?:please )?(?:subscribe|log in|sign in|become a (?:subscriber|member))",
-    r"this (?:article|story|content) is (?:only )?(?:available )?(?:exclusively )?(?:for|to) "
-    r"(?:paying )?(?:subscribers|members)",
+    (r"(?:to )?continue reading,? (?:please )?(?:subscribe|log in|sign in|"
+     r"become a (?:subscriber|member))"),
+    (r"this (?:article|story|content) is (?:only )?(?:available )?(?:exclusively )?(?:for|to) "
+     r"(?:paying )?(?:subscribers|members)"),
     r"you(?:['’]ve| have) reached your (?:free )?(?:article|story) limit",
     r"(?:for )?subscribers only",
     # de
-    r"(?:dieser artikel|dieser beitrag|dieser inhalt) ist (?:nur|exklusiv) für (?:abonnenten|abonnentinnen|abonnierende)",
+    (r"(?:dieser artikel|dieser beitrag|dieser inhalt) ist (?:nur|exklusiv) für "
+     r"(?:abonnenten|abonnentinnen|abonnierende)"),
     r"(?:jetzt )?weiterlesen mit (?:\S+ )?(?:abo|plus)\b", r"exklusiv für abonnenten",
     r"lesen sie (?:jetzt )?weiter mit",
     # fr
@@ -45,7 +47,8 @@ ANNOUNCEMENTS = re.compile("|".join([
     r"assine para continuar (?:lendo|a ler)",
     # ar
     r"للمشتركين فقط", r"اشترك (?:الآن )?لمواصلة القراءة",
-]), re.IGNORECASE)
+)
+ANNOUNCEMENTS = re.compile("|".join(_ANNOUNCEMENT_PATTERNS), re.IGNORECASE)
 MAX_ANNOUNCEMENT_WORDS = 40
 """Longer blocks are article text that happens to mention subscribers."""
 _ANNOUNCING = ("p", "div", "span", "strong", "h2", "h3", "h4", "button", "a", "section", "aside")

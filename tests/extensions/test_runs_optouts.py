@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 
-from newsbot.demo.server import serve_sites
 from support import article_page, lorem, run_crawl, write_files
+
+from newsbot.demo.server import serve_sites
 
 SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def site(root, name: str, robots: str | None, paywalled: set[int]):
-    base = "{{base:%s}}" % name
+    base = f"{{{{base:{name}}}}}"
     pages = {}
     for n in (1, 2):
         ld = {"@context": "https://schema.org", "@type": "NewsArticle",

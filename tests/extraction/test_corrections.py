@@ -3,60 +3,60 @@
 from __future__ import annotations
 
 import pytest
+from support import article_page, lorem
 
 from newsbot.cleaning import clean_article
 from newsbot.extraction import extract_article, parse_html
 from newsbot.extraction.corrections import PHRASES, find_corrections, match_notice
-from support import article_page, lorem
 
 # (language, kind, notice as the page writes it, the notice's date)
 NOTICES = [
-    ("en", "correction", "<strong>Correction:</strong> The renovation cost 13 million crowns, "
-     "not 11 million. (Nov. 21, 2026)", "2026-11-21"),
+    ("en", "correction", ("<strong>Correction:</strong> The renovation cost 13 million crowns, "
+     "not 11 million. (Nov. 21, 2026)"), "2026-11-21"),
     ("en", "clarification", "Clarification (November 22, 2026): The minister spoke on Tuesday.",
      "2026-11-22"),
-    ("en", "earlier_version", "<em>An earlier version of this article misstated the number of "
-     "people evacuated.</em>", None),
-    ("en", "updated", 'This story has been updated with comments from the port authority. '
-     '<time datetime="2026-11-21T15:00:00-05:00">3 p.m.</time>', "2026-11-21T20:00:00Z"),
+    ("en", "earlier_version", ("<em>An earlier version of this article misstated the number of "
+     "people evacuated.</em>"), None),
+    ("en", "updated", ('This story has been updated with comments from the port authority. '
+     '<time datetime="2026-11-21T15:00:00-05:00">3 p.m.</time>'), "2026-11-21T20:00:00Z"),
     ("en", "editors_note", "Editor’s note: This article is part of a series on coastal towns.",
      None),
-    ("de", "correction", "Korrektur vom 21.11.2026: In dieser Meldung hieß es zunächst, die "
-     "Sanierung habe 11 Millionen Kronen gekostet.", "2026-11-21"),
+    ("de", "correction", ("Korrektur vom 21.11.2026: In dieser Meldung hieß es zunächst, die "
+     "Sanierung habe 11 Millionen Kronen gekostet."), "2026-11-21"),
     ("de", "clarification", "Klarstellung: Der Minister sprach am Dienstag, nicht am Montag.",
      None),
-    ("de", "earlier_version", "In einer früheren Version dieses Artikels hieß es, 80.000 "
-     "Menschen seien betroffen.", None),
+    ("de", "earlier_version", ("In einer früheren Version dieses Artikels hieß es, 80.000 "
+     "Menschen seien betroffen."), None),
     ("de", "updated", "Dieser Artikel wurde am 21. November 2026 um 14:05 Uhr aktualisiert.",
      "2026-11-21T14:05:00"),
-    ("de", "editors_note", "Anmerkung der Redaktion: Dieser Beitrag erschien zuerst im "
-     "Hafenkurier.", None),
+    ("de", "editors_note", ("Anmerkung der Redaktion: Dieser Beitrag erschien zuerst im "
+     "Hafenkurier."), None),
     ("fr", "correction", "Rectificatif, le 21/11/2026 : la rénovation a coûté 13 millions.",
      "2026-11-21"),
     ("fr", "clarification", "Précision : le ministre s’est exprimé mardi et non lundi.", None),
-    ("fr", "earlier_version", "Dans une précédente version de cet article, nous indiquions "
-     "80 000 personnes évacuées.", None),
+    ("fr", "earlier_version", ("Dans une précédente version de cet article, nous indiquions "
+     "80 000 personnes évacuées."), None),
     ("fr", "updated", "Cet article a été mis à jour le 21 novembre 2026 à 15h30.",
      "2026-11-21T15:30:00"),
     ("fr", "editors_note", "NDLR : cet entretien a été réalisé avant la tempête.", None),
     ("es", "correction", "Corrección (20 de noviembre de 2026): la obra costó 13 millones.",
      "2026-11-20"),
     ("es", "clarification", "Aclaración: el ministro habló el martes, no el lunes.", None),
-    ("es", "earlier_version", "Una versión anterior de este artículo indicaba que había 80.000 "
-     "evacuados.", None),
+    ("es", "earlier_version", ("Una versión anterior de este artículo indicaba que había 80.000 "
+     "evacuados."), None),
     ("es", "updated", "Esta noticia fue actualizada el 21 de noviembre de 2026.", "2026-11-21"),
     ("es", "editors_note", "Nota del editor: este texto forma parte de una serie.", None),
     ("tr", "correction", "Düzeltme (21 Kasım 2026): Haberimizde maliyet yanlış yazılmıştır.",
      "2026-11-21"),
     ("tr", "clarification", "Tavzih: Bakan pazartesi değil salı günü konuştu.", None),
-    ("tr", "earlier_version", "Bu haberin önceki versiyonunda tahliye edilenlerin sayısı 80 bin "
-     "olarak yer almıştı.", None),
+    ("tr", "earlier_version", ("Bu haberin önceki versiyonunda tahliye edilenlerin sayısı 80 bin "
+     "olarak yer almıştı."), None),
     ("tr", "updated", "Bu haber 21 Kasım 2026 tarihinde güncellendi.", "2026-11-21"),
     ("tr", "editors_note", "Editörün notu: Bu röportaj fırtınadan önce yapıldı.", None),
     ("pt", "correction", "Correção: ao contrário do publicado, a obra custou 13 milhões.", None),
     ("pt", "clarification", "Esclarecimento: o ministro falou na terça-feira.", None),
-    ("pt", "earlier_version", "Uma versão anterior desta reportagem informava 80 mil "
-     "desalojados.", None),
+    ("pt", "earlier_version", ("Uma versão anterior desta reportagem informava 80 mil "
+     "desalojados."), None),
     ("pt", "updated", "Esta matéria foi atualizada em 21 de novembro de 2026.", "2026-11-21"),
     ("pt", "editors_note", "Nota da redação: esta entrevista foi feita antes da tempestade.",
      None),

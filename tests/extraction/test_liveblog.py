@@ -1,4 +1,4 @@
-"""Live blogs as timed entries: from JSON-LD (nested, @graph, @id) or from the page's post blocks."""
+"""Live blogs as timed entries: from JSON-LD (nested, @graph, @id) or the page's post blocks."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from newsbot.extraction.liveblog import live_blog
 
 URL = "https://news.test/live/storm-ilse"
 POSTS = [  # newest first, as live pages list them
-    ("p3", "2026-11-21T09:40:00+01:00", "Bridge closed", "The Aller bridge was closed at 9:40 "
-     "as gusts reached 120 km/h, police said."),
-    ("p2", "2026-11-21T08:15:00+01:00", "Schools shut", "All schools in Port Ellis and Greyhaven "
-     "will stay closed on Friday, the education office said."),
-    ("p1", "2026-11-21T07:00:00+01:00", "Evacuations begin", "Authorities began moving 18,000 "
-     "people from low-lying towns along the northern coast."),
+    ("p3", "2026-11-21T09:40:00+01:00", "Bridge closed", ("The Aller bridge was closed at 9:40 "
+     "as gusts reached 120 km/h, police said.")),
+    ("p2", "2026-11-21T08:15:00+01:00", "Schools shut", ("All schools in Port Ellis and Greyhaven "
+     "will stay closed on Friday, the education office said.")),
+    ("p1", "2026-11-21T07:00:00+01:00", "Evacuations begin", ("Authorities began moving 18,000 "
+     "people from low-lying towns along the northern coast.")),
 ]
 
 
@@ -60,14 +60,16 @@ def test_json_ld_updates_nested_in_the_live_blog_in_page_order():
     updates = article["liveBlogUpdates"]
     assert [u["id"] for u in updates] == [f"{URL}#p3", f"{URL}#p2", f"{URL}#p1"]
     assert [u["datePublished"] for u in updates] == [UTC["p3"], UTC["p2"], UTC["p1"]]
-    assert updates[0]["dateModified"] == "2026-11-21T08:50:00Z" and updates[1]["dateModified"] is None
+    assert updates[0]["dateModified"] == "2026-11-21T08:50:00Z"
+    assert updates[1]["dateModified"] is None
     assert [(u["headline"], u["articleBody"]) for u in updates] == [(h, b) for _, _, h, b in POSTS]
     assert all(u["url"] == u["id"] for u in updates)  # the @id is the post's URL here
 
 
 def test_graph_updates_given_by_id_reference_and_the_blog_stays_the_article():
     posts = [ld_post(*p) for p in POSTS]
-    posts[1]["articleBody"] = "<p>All schools in Port Ellis and Greyhaven</p><p>will stay closed.</p>"
+    posts[1]["articleBody"] = ("<p>All schools in Port Ellis and Greyhaven</p>"
+                               "<p>will stay closed.</p>")
     posts[1]["url"] = "/live/storm-ilse/schools"
     ld = {"@context": "https://schema.org", "@graph": [
         {"@type": "WebPage", "@id": URL},
@@ -77,7 +79,8 @@ def test_graph_updates_given_by_id_reference_and_the_blog_stays_the_article():
     article = extract_article(URL, live_page(ld, ""))
     assert article["headline"] == "Storm Ilse live" and article["pageType"] == "LiveBlogPosting"
     updates = article["liveBlogUpdates"]
-    assert [u["headline"] for u in updates] == ["Bridge closed", "Schools shut", "Evacuations begin"]
+    assert [u["headline"] for u in updates] == ["Bridge closed", "Schools shut",
+                                                "Evacuations begin"]
     assert updates[1]["articleBody"] == ("All schools in Port Ellis and Greyhaven\n\n"
                                          "will stay closed.")
     assert updates[1]["url"] == "https://news.test/live/storm-ilse/schools"

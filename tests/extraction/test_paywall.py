@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from support import article_page, lorem
 
 from newsbot.extraction import extract_article, parse_html
 from newsbot.extraction.paywall import accessible_for_free
-from support import article_page, lorem
 
 
 def ld(**fields):
