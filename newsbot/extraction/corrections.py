@@ -32,6 +32,8 @@ _LABEL = r"(?:{})" + _LABEL_TAIL
 """A label ("Correction") counts only before a colon, a dash, a bracket or a date
 ("Korrektur vom 21.11.2026"), so "Correction officers said ..." is not one."""
 _WORDS = r"(?:{})"
+_NOTE = r"(?:{})(?=\s*[:—–.-])"
+"""An editors' note is introduced as one: "Editor's note:" ("Editor's Note" alone is a menu)."""
 PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     "correction": {
         "en": (_LABEL.format("corrections?|corrected"),),
@@ -93,24 +95,28 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
                _LABEL.format("تحديث")),
     },
     "editors_note": {
-        "en": (_WORDS.format(r"editor['’]?s['’]? note|note from the editors?|note to readers"),),
-        "de": (_WORDS.format(r"anmerkung der redaktion|hinweis der redaktion|redaktioneller "
+        "en": (_NOTE.format(r"editor['’]?s['’]? note|note from the editors?|note to readers"),),
+        "de": (_NOTE.format(r"anmerkung der redaktion|hinweis der redaktion|redaktioneller "
                              r"hinweis|anm\. d\. red\."),),
-        "fr": (_WORDS.format(r"note de la rédaction|n\.?d\.?l\.?r\.?(?![\w])"),),
-        "es": (_WORDS.format(r"nota del editor|nota de la redacci[oó]n|n\. de la r\."),),
-        "tr": (_WORDS.format(r"editör(?:ün)? notu|editor(?:un)? notu"),),
-        "pt": (_WORDS.format(r"nota do editor|nota da reda[cç]?[cç][aã]o"),),
-        "ar": (_WORDS.format(r"ملاحظة (?:من )?(?:المحرر|التحرير)"),),
+        "fr": (_NOTE.format(r"note de la rédaction|n\.?d\.?l\.?r\.?(?![\w])"),),
+        "es": (_NOTE.format(r"nota del editor|nota de la redacci[oó]n|n\. de la r\."),),
+        "tr": (_NOTE.format(r"editör(?:ün)? notu|editor(?:un)? notu"),),
+        "pt": (_NOTE.format(r"nota do editor|nota da reda[cç]?[cç][aã]o"),),
+        "ar": (_NOTE.format(r"ملاحظة (?:من )?(?:المحرر|التحرير)"),),
     },
 }
 _MATCHERS = [(kind, lang, re.compile(pattern, re.IGNORECASE), pattern.endswith(_LABEL_TAIL))
              for kind, languages in PHRASES.items() for lang, patterns in languages.items()
              for pattern in patterns]
+_ANY_PHRASE = re.compile(r"[\W_]*(?:" + "|".join(m[2].pattern for m in _MATCHERS) + ")",
+                         re.IGNORECASE)
+"""Every phrase in one pattern: one test per block of the page, the families only on a hit."""
 BLOCKS = frozenset({"p", "div", "li", "aside", "section", "blockquote", "dd", "dt", "footer",
                     "header", "article", "figcaption", "td", "h2", "h3", "h4", "h5", "h6",
                     "details", "summary", "main", "body", "ul", "ol", "table", "tr", "form",
                     "nav", "figure"})
 SKIP = frozenset({"script", "style", "noscript", "template", "head", "title", "nav", "svg"})
+LINKED_SHARE = 0.5
 MAX_WORDS = 200
 """Longer blocks are story text that happens to start like a notice."""
 MIN_UPDATE_WORDS = 4
@@ -136,6 +142,22 @@ def match_notice(text: str) -> tuple[str, str] | None:
                 continue  # "Updated: Nov. 20, 2026 14:05" is the page's timestamp, not a note
             return kind, lang
     return None
+
+
+def _first_text(block: lxml_html.HtmlElement) -> str:
+    """The words a block starts with: its own text, else its first inline child's (``<p><strong>
+    Correction:</strong> ...``), a level or two down."""
+    el = block
+    for _ in range(3):
+        text = el.text
+        if text and not text.isspace():
+            return text
+        if not len(el):
+            return ""
+        el = el[0]
+        if not isinstance(el.tag, str) or el.tag in BLOCKS:
+            return ""
+    return ""
 
 
 def _inline_text(block: lxml_html.HtmlElement) -> tuple[str, list[lxml_html.HtmlElement]]:
@@ -193,11 +215,16 @@ def find_corrections(tree: lxml_html.HtmlElement, node: dict[str, Any]) -> list[
 
     body = tree.find("body")
     for block in (body if body is not None else tree).iter(*BLOCKS):
+        if not _ANY_PHRASE.match(_first_text(block)):
+            continue  # the common case, decided without building the block's text
         if block.tag in SKIP or any(a.tag in SKIP for a in block.iterancestors()):
             continue
         lead, inline = _inline_text(block)
         if not lead.strip() or not (found := match_notice(lead.strip())):
             continue
+        linked = sum(len(a.text_content()) for el in inline for a in el.iter("a"))
+        if linked > LINKED_SHARE * len(lead.strip()):
+            continue  # a menu entry or a link to a column, not a notice
         times = [t.get("datetime") or "" for el in inline for t in el.iter("time")]
         add(found[0], lead, notice_date(lead, times, found[1]))
     declared = node.get("correction")

@@ -49,6 +49,12 @@ _ANNOUNCEMENT_PATTERNS = (
     r"للمشتركين فقط", r"اشترك (?:الآن )?لمواصلة القراءة",
 )
 ANNOUNCEMENTS = re.compile("|".join(_ANNOUNCEMENT_PATTERNS), re.IGNORECASE)
+_LOWER_ANNOUNCEMENTS = re.compile("|".join(_ANNOUNCEMENT_PATTERNS))
+"""The same for text already in lower case (a case-sensitive pattern runs faster)."""
+ANCHORS = ("subscri", "member", "article limit", "story limit", "abonn", "weiterlesen",
+           "weiter mit", "la suite", "suscrip", "seguir leyendo", "abone", "assinant",
+           "continuar lendo", "continuar a ler", "المشترك", "اشترك")
+"""Words every announcement contains one of, looked for before any pattern is run."""
 MAX_ANNOUNCEMENT_WORDS = 40
 """Longer blocks are article text that happens to mention subscribers."""
 _ANNOUNCING = ("p", "div", "span", "strong", "h2", "h3", "h4", "button", "a", "section", "aside")
@@ -96,14 +102,40 @@ def _visible(el: lxml_html.HtmlElement) -> str:
     return " ".join("".join(el.xpath(_VISIBLE_TEXT)).split())
 
 
+def _mentioned(text: str, around: int = 100) -> bool:
+    """Whether an announcement is written anywhere in ``text`` (lower case, scripts included):
+    the pattern is run only on the text around each anchor word."""
+    for word in ANCHORS:
+        start = text.find(word)
+        while start != -1:
+            if _LOWER_ANNOUNCEMENTS.search(text, max(0, start - around), start + around):
+                return True
+            start = text.find(word, start + around)
+    return False
+
+
 def announces_paywall(tree: lxml_html.HtmlElement) -> bool:
     """Whether a short, visible block of the page says the rest is for subscribers."""
     body = tree.find("body")
     root = body if body is not None else tree
-    if not ANNOUNCEMENTS.search(_visible(root)):
-        return False  # one pass over the page's text before looking for the block
-    for el in root.iter(*_ANNOUNCING):
-        text = _visible(el)
-        if text and len(text.split()) <= MAX_ANNOUNCEMENT_WORDS and ANNOUNCEMENTS.search(text):
-            return True
+    if not _mentioned(root.text_content().lower()):
+        return False  # most pages: a few substring searches, no pattern run over the page
+    seen: set[lxml_html.HtmlElement] = set()
+    for text in root.xpath(".//text()"):
+        if not any(word in text.lower() for word in ANCHORS):
+            continue
+        owner = text.getparent()
+        if text.is_tail and owner is not None:
+            owner = owner.getparent()
+        for el in [owner, *owner.iterancestors()] if owner is not None else []:
+            if el.tag not in _ANNOUNCING:
+                continue
+            if el in seen:
+                break
+            seen.add(el)
+            words = _visible(el)
+            if len(words.split()) > MAX_ANNOUNCEMENT_WORDS:
+                break  # the story's text, or the page: not an announcement
+            if ANNOUNCEMENTS.search(words):
+                return True
     return False

@@ -129,3 +129,11 @@ def test_a_notice_in_a_script_or_a_very_long_paragraph_is_not_one():
     long = "Correction: " + " ".join(["word"] * 250)
     html = page(long, head=script)
     assert find_corrections(parse_html(html), {}) == []
+
+
+def test_menu_entries_and_links_named_like_a_column_are_not_notices():
+    menu = ('<ul class="menu"><li><a href="/editors-note/">Editor\'s Note</a></li>'
+            '<li><a href="/corrections/">Corrections: our policy</a></li></ul>')
+    html = article_page("Library reopens", lorem("library"), before=menu,
+                        after="<h3>Editor's Note</h3>")
+    assert find_corrections(parse_html(html), {}) == []
