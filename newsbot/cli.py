@@ -216,13 +216,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     partial = out.with_name(out.name + ".part")  # never a half-written dataset under OUT
     with tqdm(total=len(entries), unit=" articles", desc="writing", disable=None,
               file=sys.stderr) as bar:
-        # versions 2, 3 ... compared with the version they replace (`changes`)
-        records = with_changes(reader.read(files, entries, bar.update), files, report.located)
+        records = reader.read(files, entries, bar.update)
         rows, names, what = records, formats.columns(report.fields), "articles"
-        if args.changes:
-            rows, names, what = change_rows(records), list(CHANGE_COLUMNS), "changed versions"
-        elif args.live_entries:
+        if args.live_entries:
             rows, names, what = entry_rows(records), list(ENTRY_COLUMNS), "live-blog posts"
+        else:  # versions 2, 3 ... compared with the version they replace (`changes`)
+            rows = with_changes(records, files, report.located)
+        if args.changes:
+            rows, names, what = change_rows(rows), list(CHANGE_COLUMNS), "changed versions"
         if fmt == "hf":
             try:
                 count = card.write_card(rows, out, names, files, report.located).articles
