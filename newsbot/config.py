@@ -150,6 +150,13 @@ def _agencies(value: Any) -> object:
         raise Explained(str(exc)) from None
 
 
+def _names(value: Any) -> list[str]:
+    names = [n.strip() for n in value.split(",")] if isinstance(value, str) else value
+    if not isinstance(names, list | tuple) or not all(isinstance(n, str) and n for n in names):
+        raise TypeError
+    return list(names)
+
+
 def _outlets_file(value: Any) -> object:
     from newsbot.outlets import load_outlets
 
@@ -173,6 +180,7 @@ SETTINGS: dict[str, Rule] = {
     "NEWSBOT_HOSTS_PAUSE_AFTER": whole(),
     "NEWSBOT_DEFERRED_DIR": text(),
     "NEWSBOT_ROBOTSTXT_MAX_CRAWL_DELAY": number(),
+    "NEWSBOT_ROBOTSTXT_AI_CRAWLERS": Rule("user agent names (GPTBot,CCBot)", _names),
     "NEWSBOT_TRAPS_MAX_REPEATS": whole(),
     "NEWSBOT_TRAPS_MAX_SEGMENTS": whole(),
     "NEWSBOT_TRAPS_MAX_REQUESTS_PER_HOST": whole(),

@@ -8,7 +8,7 @@ the same dataset however the runs that found them were split or interrupted.
 
 The reader makes two passes: the first parses every line, applies the filters and keeps only a
 small index entry per record (sort key, file, offset); the second reads the selected lines in
-order. Memory grows with the number of records selected (about 200 bytes each), not their size.
+order. Memory grows with the number of records (about 300 bytes each), not their size.
 """
 
 from __future__ import annotations
@@ -80,6 +80,9 @@ class Report:
     unreadable: list[str] = field(default_factory=list)
     fields: set[str] = field(default_factory=set)
     """every key of the selected records"""
+    located: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """id -> (file index, byte offset) of every record read, selected or not: where the version
+    a selected one replaces is found (:func:`newsbot.dataset.changes.with_changes`)"""
 
 
 @dataclass(frozen=True, order=True)
@@ -152,6 +155,7 @@ def select(files: Sequence[Path], filters: Filters, report: Report,
                     report.duplicates += 1
                     continue
                 seen.add(record["id"])
+                report.located[record["id"]] = (index, start)
                 if filters.latest_version_only and record.get("replaces"):
                     replacers.setdefault(record["replaces"], []).append(
                         (str(record.get("crawledAt") or ""), record["id"]))
