@@ -87,7 +87,8 @@ ANNOUNCING = ("news_sitemap", "sitemap_index_gz", "rss", "atom", "all_three")
 """Modes with a sitemap or a feed, which can re-date an entry or list a dead one."""
 OFF_LOOPBACK = "https://www.example.com"
 """Where the dead entries that moved redirect to: a request there is refused and counted."""
-UPDATE_NOTE = "Update {n} from the newsroom: officials said more details would follow later today."
+# plain reporting, not an "Update ...:" notice, which the extractor moves to ``corrections``
+UPDATE_NOTE = "Officials told reporters at briefing {n} that more details would follow later today."
 
 
 # --- the datasets -----------------------------------------------------------------------------

@@ -79,10 +79,11 @@ class CrawlResult:
 
 
 def crawl_stats(log: str) -> dict[str, int | float]:
-    """The numeric stats of Scrapy's end-of-crawl dump in ``log`` (empty without one)."""
+    """The numeric stats of Scrapy's end-of-crawl dump in ``log`` (the last one, if the log has
+    several runs; empty without one)."""
     if "Dumping Scrapy stats:" not in log:
         return {}
-    dump = log.split("Dumping Scrapy stats:", 1)[-1]
+    dump = log.rsplit("Dumping Scrapy stats:", 1)[-1]
     return {m[1]: float(m[2]) if "." in m[2] else int(m[2])
             for m in re.finditer(r"^ ?[{ ]'([^']+)': (-?[0-9.]+),?}?$", dump, re.MULTILINE)}
 

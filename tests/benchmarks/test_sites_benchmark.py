@@ -189,7 +189,7 @@ def test_the_second_run_serves_changed_pages_some_redated(world):
         changed = served(first, url).body != served(second, url).body
         assert changed == (placed.change is not None)
         if placed.change:
-            assert b"from the newsroom" in served(second, url).body
+            assert b"more details would follow later today" in served(second, url).body
     redated = next(p for p in world.placed if p.change == "redated")
     site = redated.site
     feeds = [served(second, site.base + path).body for path in
