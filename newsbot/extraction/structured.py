@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
 
-from lxml import html as lxml_html
+from lxml import etree
 
 ARTICLE_TYPES = frozenset({
     "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle",
@@ -56,7 +56,7 @@ def _walk(value: Any) -> Iterator[dict]:
             stack.extend(reversed(item))
 
 
-def json_ld_nodes(tree: lxml_html.HtmlElement) -> list[dict]:
+def json_ld_nodes(tree: etree._Element) -> list[dict]:
     """All JSON-LD objects on the page, parsed leniently (trailing commas, raw newlines)."""
     nodes: list[dict] = []
     for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
@@ -101,7 +101,7 @@ def page_type(node: dict) -> str | None:
     return next((v for v in values if v.lower() in ARTICLE_TYPES), values[0] if values else None)
 
 
-def meta_tags(tree: lxml_html.HtmlElement) -> dict[str, list[str]]:
+def meta_tags(tree: etree._Element) -> dict[str, list[str]]:
     """``<meta>`` values by lower-cased ``property``/``name``/``itemprop``, in page order."""
     meta: dict[str, list[str]] = {}
     for el in tree.iter("meta"):

@@ -42,7 +42,7 @@ def test_each_date_records_its_source():
                      + '<meta property="article:modified_time" content="2026-03-02T10:00:00Z">')
     assert dates == {
         "datePublished": "2026-03-02T06:45:00Z", "datePublishedRaw": "2026-03-02T07:45:00+01:00",
-        "datePublishedSource": "json-ld",
+        "datePublishedSource": "json-ld", "datePublishedLocal": "2026-03-02T07:45:00+01:00",
         "dateModified": "2026-03-02T10:00:00Z", "dateModifiedRaw": "2026-03-02T10:00:00Z",
         "dateModifiedSource": "meta:article:modified_time"}
 
