@@ -47,6 +47,14 @@ class Block:
     """How many of its characters are inside links."""
     index: int
     """Its position among the page's blocks."""
+    _runs: list[tuple[str, ...]] | None = None
+
+    @property
+    def runs(self) -> list[tuple[str, ...]]:
+        """:func:`word_runs` of the text, computed once: every method's vote reads them."""
+        if self._runs is None:
+            self._runs = word_runs(self.text)
+        return self._runs
 
     @property
     def tag(self) -> str:
@@ -57,68 +65,71 @@ class Block:
         return self.link_chars / max(1, len(self.text))
 
 
-def _hidden(el: etree._Element) -> bool:
-    return el.get("hidden") is not None or el.get("aria-hidden") == "true" \
-        or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+_MAYBE_HIDDEN = etree.XPath('//*[@hidden or @aria-hidden="true" or @style]')
+
+
+def _skipped(root: etree._Element) -> set[etree._Element]:
+    """Elements whose subtree holds nothing a reader sees (found in C, not per element in
+    Python)."""
+    return {*root.iter(*SKIPPED_TAGS), *(
+        el for el in _MAYBE_HIDDEN(root) if el.get("style") is None
+        or el.get("hidden") is not None or el.get("aria-hidden") == "true"
+        or _HIDDEN_STYLE.search(el.get("style") or ""))}
 
 
 def page_blocks(root: etree._Element) -> list[Block]:
     """The page's text blocks in reading order (script, style, forms and hidden elements left
-    out)."""
+    out). One pass over the tree; it is the largest cost of the cheap path, hence the inlining."""
     blocks: list[Block] = []
     parts: list[str] = []
     link_chars = 0
     containers: list[etree._Element] = [root]
     links = 0
-
-    def flush() -> None:
-        nonlocal link_chars
-        text = " ".join("".join(parts).split())
-        if text:
-            blocks.append(Block(containers[-1], text, min(link_chars, len(text)), len(blocks)))
-        parts.clear()
-        link_chars = 0
-
-    def add(text: str | None) -> None:
-        nonlocal link_chars
-        if text:
-            parts.append(text)
-            if links:
-                link_chars += len(" ".join(text.split()))
-
+    skipped = _skipped(root)
     walker = etree.iterwalk(root, events=("start", "end"))
-    skipped: set[etree._Element] = set()
     for event, el in walker:
         tag = el.tag
-        if not isinstance(tag, str):  # comments and processing instructions
-            if event == "end":
-                add(el.tail)
-            continue
         if event == "start":
-            if tag in SKIPPED_TAGS or _hidden(el):
-                skipped.add(el)
+            if el in skipped:
                 walker.skip_subtree()
                 continue
             if tag in BLOCK_TAGS:
-                flush()
-                if tag not in ("br", "hr"):
+                if parts:
+                    if text := " ".join("".join(parts).split()):
+                        blocks.append(Block(containers[-1], text, min(link_chars, len(text)),
+                                            len(blocks)))
+                    parts.clear()
+                    link_chars = 0
+                if tag != "br" and tag != "hr":
                     containers.append(el)
             elif tag == "a":
                 links += 1
-            elif tag in CELL_TAGS and parts:
+            elif parts and tag in CELL_TAGS:
                 parts.append(" | ")
-            add(el.text)
-        else:
-            if el in skipped:
-                skipped.discard(el)
-            elif tag in BLOCK_TAGS:
-                flush()
-                if tag not in ("br", "hr") and len(containers) > 1:
-                    containers.pop()
-            elif tag == "a":
-                links -= 1
-            add(el.tail)
-    flush()
+            if text := el.text:
+                parts.append(text)
+                if links:
+                    link_chars += len(text.strip())
+            continue
+        if el in skipped:
+            pass
+        elif tag in BLOCK_TAGS:
+            if parts:
+                if text := " ".join("".join(parts).split()):
+                    blocks.append(Block(containers[-1], text, min(link_chars, len(text)),
+                                        len(blocks)))
+                parts.clear()
+                link_chars = 0
+            if tag != "br" and tag != "hr" and len(containers) > 1:
+                containers.pop()
+        elif tag == "a":
+            links -= 1
+        if text := el.tail:
+            parts.append(text)
+            if links:
+                link_chars += len(text.strip())
+    if text := " ".join("".join(parts).split()):
+        blocks.append(Block(containers[-1], text, min(link_chars, len(text)), len(blocks)))
     return blocks
 
 
@@ -127,7 +138,9 @@ def word_runs(text: str) -> list[tuple[str, ...]]:
     character differ between two renderings of one text, the run of words mostly does not. A
     text of fewer than three words is one shorter run."""
     words = _WORD.findall(text.casefold())
-    return [tuple(words[i:i + 3]) for i in range(max(1, len(words) - 2))] if words else []
+    if len(words) < 3:
+        return [tuple(words)] if words else []
+    return list(zip(words, words[1:], words[2:], strict=False))
 
 
 class TextIndex:
@@ -145,10 +158,10 @@ class TextIndex:
     def __bool__(self) -> bool:
         return bool(self.runs)
 
-    def share(self, text: str) -> float:
+    def share(self, text: str | Block) -> float:
         """Share of ``text``'s word runs found in the indexed text (a text of one or two words
         must be a whole line of it)."""
-        runs = word_runs(text)
+        runs = text.runs if isinstance(text, Block) else word_runs(text)
         if not runs:
             return 0.0
         if len(runs[0]) < 3:

@@ -19,9 +19,10 @@ parse and a pass over the blocks, and trafilatura only the pages where the metho
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from html import unescape
+from itertools import islice
 
 import trafilatura
 from lxml import etree
@@ -64,6 +65,8 @@ class Tuning:
     """Share of the voted text both cheap methods keep above which trafilatura is not asked."""
     max_link_density: float = 0.5
     """Blocks with more of their text inside links are navigation, not article text."""
+    sibling_share: float = 0.2
+    """A sibling of the richest container scoring this share of it holds article text too."""
     min_structured_chars: int = 400
     """Shorter ``articleBody`` values are teasers more often than articles."""
     min_coverage: float = 0.9
@@ -99,9 +102,17 @@ def plain_body(body: str) -> str:
 
 # --- the outlet's articleBody ------------------------------------------------------------------
 
-def _ancestors(block: Block) -> list[etree._Element]:
-    return list(block.element.iterancestors()) if block.tag in PARAGRAPH_TAGS \
-        else [block.element, *block.element.iterancestors()]
+def _ancestors(block: Block, levels: int | None = None) -> list[etree._Element]:
+    """The containers of a block, innermost first: a paragraph's parent, or the ``<div>`` whose
+    own text it is."""
+    chain = block.element.iterancestors() if block.tag in PARAGRAPH_TAGS \
+        else chain_of(block.element)
+    return list(islice(chain, levels))
+
+
+def chain_of(el: etree._Element) -> Iterator[etree._Element]:
+    yield el
+    yield from el.iterancestors()
 
 
 def _inside(block: Block, container: etree._Element) -> bool:
@@ -125,7 +136,7 @@ def structured_blocks(blocks: list[Block], article_body: str | None,
     if len(body) < tuning.min_structured_chars:
         return []
     index = TextIndex([body])
-    matched = [b for b in blocks if len(b.text) >= 15 and index.share(b.text) >= MIN_BLOCK_MATCH]
+    matched = [b for b in blocks if len(b.text) >= 15 and index.share(b) >= MIN_BLOCK_MATCH]
     found = sum(len(b.text) for b in matched)
     if not matched or found < tuning.min_coverage * len(body):
         return []
@@ -156,7 +167,7 @@ def _votes(blocks: list[Block], paragraphs: Sequence[str]) -> list[bool]:
     index = TextIndex(paragraphs)
     if not index:
         return [False] * len(blocks)
-    return [index.share(b.text) >= MIN_BLOCK_MATCH for b in blocks]
+    return [index.share(b) >= MIN_BLOCK_MATCH for b in blocks]
 
 
 def resiliparse_paragraphs(html: str) -> list[str]:
@@ -211,17 +222,25 @@ def density_blocks(blocks: list[Block], tuning: Tuning = TUNING) -> list[bool]:
         if len(block.text) < MIN_PARAGRAPH_CHARS or block.link_density > tuning.max_link_density:
             continue
         score = 1 + block.text.count(",") + block.text.count("，") + min(len(block.text) / 100, 3)
-        for level, el in zip(_CONTENT_LEVELS, _ancestors(block), strict=False):
+        for level, el in zip(_CONTENT_LEVELS, _ancestors(block, len(_CONTENT_LEVELS)),
+                             strict=False):  # near the root there are fewer levels
             scores[el] = scores.get(el, 0.0) + score * level
     if not scores:
         return [False] * len(blocks)
-    weighted = {el: s + 25 * bool(POSITIVE_NAMES.search(names := _names(el)))
-                - 25 * bool(NEGATIVE_NAMES.search(names)) for el, s in scores.items()}
+    negative: dict[etree._Element, bool] = {}
+
+    def is_negative(el: etree._Element) -> bool:
+        if (known := negative.get(el)) is None:
+            known = negative[el] = bool(NEGATIVE_NAMES.search(_names(el)))
+        return known
+
+    weighted = {el: s + 25 * bool(POSITIVE_NAMES.search(_names(el))) - 25 * is_negative(el)
+                for el, s in scores.items()}
     top = max(weighted, key=weighted.__getitem__)
     parent = top.getparent()
     chosen = {top}
     if parent is not None:  # text split over sibling containers (a paywall, an inline ad)
-        threshold = max(10.0, 0.2 * weighted[top])
+        threshold = max(10.0, tuning.sibling_share * weighted[top])
         chosen |= {s for s in parent if s in weighted and weighted[s] >= threshold}
     votes = []
     for block in blocks:
@@ -231,8 +250,7 @@ def density_blocks(blocks: list[Block], tuning: Tuning = TUNING) -> list[bool]:
                 if el in chosen:
                     keep = True
                     break
-                if el.tag in ("figure", "figcaption", "aside", "nav", "form") \
-                        or NEGATIVE_NAMES.search(_names(el)):
+                if el.tag in ("figure", "figcaption", "aside", "nav", "form") or is_negative(el):
                     break
         votes.append(keep)
     return votes
@@ -249,13 +267,14 @@ def agreement(a: list[bool], b: list[bool], blocks: list[Block]) -> float:
 
 def agreed_blocks(blocks: list[Block], resiliparse: list[bool], density: list[bool],
                   teaser: list[bool], tuning: Tuning = TUNING) -> list[Block]:
-    """The blocks both methods keep, those a partial ``articleBody`` has, and the ones only one
-    method keeps that sit between agreed blocks and are not mostly link."""
+    """The blocks both methods keep, those a partial ``articleBody`` has, and the ones the
+    density method keeps between agreed blocks: resiliparse keeps more around the article
+    (captions, credits, sign-up boxes) that the density method leaves out for what it is
+    inside of (a figure, a box named as such)."""
     agreed = [i for i, (r, d) in enumerate(zip(resiliparse, density, strict=True)) if r and d]
     first, last = (agreed[0], agreed[-1]) if agreed else (0, -1)
     return [b for b, r, d, s in zip(blocks, resiliparse, density, teaser, strict=True)
-            if (r and d) or s or ((r or d) and first < b.index < last
-                                  and b.link_density <= tuning.max_link_density)]
+            if (r and d) or s or (d and first < b.index < last)]
 
 
 def main_text(tree: etree._Element, html: str, url: str | None, article_body: str | None,
