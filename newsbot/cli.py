@@ -24,6 +24,7 @@ from newsbot.cleaning import clean_article
 from newsbot.encoding import decode_html
 from newsbot.exporters import article_record, dumps_line
 from newsbot.extraction import extract_article
+from newsbot.extraction.body import TUNING, Tuning
 from newsbot.outlets import Outlet, load_outlets, outlet_for
 from newsbot.pipelines.attribute import agency_config
 from newsbot.state import article_key, version_id
@@ -65,12 +66,14 @@ class Stages:
         return cls(outlets, Agencies(agencies), settings.getint("DOWNLOAD_MAXSIZE"))
 
 
-def extract_page(html: str, url: str | None, path: Path, stages: Stages | None = None) -> dict:
+def extract_page(html: str, url: str | None, path: Path, stages: Stages | None = None,
+                 tuning: Tuning = TUNING) -> dict:
     """The crawl's extract, clean and attribute stages on a saved page (its canonical URL if
-    none given), with the project's outlets and agencies unless ``stages`` says otherwise."""
-    article = extract_article(url or path.resolve().as_uri(), html)
+    none given), with the project's outlets and agencies unless ``stages`` says otherwise
+    (``tuning``: main-text thresholds, for the extraction benchmark's cross-validation)."""
+    article = extract_article(url or path.resolve().as_uri(), html, tuning)
     if not url and str(article.get("canonicalUrl", "")).startswith(("http://", "https://")):
-        article = extract_article(article["canonicalUrl"], html)
+        article = extract_article(article["canonicalUrl"], html, tuning)
     return _after_extraction(article, stages or Stages.from_settings())
 
 

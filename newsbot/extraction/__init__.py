@@ -2,7 +2,9 @@
 
 Structured data first (JSON-LD ``NewsArticle`` and friends, OpenGraph, meta tags), because it is
 what the outlet itself says about the article; then the main text (:mod:`.body`: the page's
-blocks a complete JSON-LD ``articleBody`` names, else trafilatura). Each field combines its
+blocks a complete JSON-LD ``articleBody`` names, else the blocks two independent methods agree
+on, else trafilatura). The page is parsed once by lxml for all of this (resiliparse parses it
+again with lexbor, its own fast parser). Each field combines its
 candidate sources by evidence, in its own module: :mod:`.headline`, :mod:`.authors`,
 :mod:`.dates`, :mod:`.language`. The result uses :class:`newsbot.items.Article` field names and
 still needs the clean stage
@@ -21,7 +23,7 @@ from lxml import etree
 from newsbot.cleaning import split_credit
 from newsbot.extraction.authors import find_authors
 from newsbot.extraction.blocks import inner_text
-from newsbot.extraction.body import main_text
+from newsbot.extraction.body import TUNING, Tuning, main_text
 from newsbot.extraction.dates import find_dates
 from newsbot.extraction.headline import choose_headline, without_repeated_title
 from newsbot.extraction.language import article_language, declared_language
@@ -83,8 +85,9 @@ def _images(tree: etree._Element, url: str, main_url: str | None) -> list[dict]:
     return images
 
 
-def extract_article(url: str, html: str) -> dict[str, Any]:
-    """Everything the page says about its article, under Article field names."""
+def extract_article(url: str, html: str, tuning: Tuning = TUNING) -> dict[str, Any]:
+    """Everything the page says about its article, under Article field names (``tuning``: the
+    main-text thresholds, which the extraction benchmark refits per fold)."""
     tree = parse_html(html)
     if tree is None:
         return {"url": url}
@@ -111,7 +114,7 @@ def extract_article(url: str, html: str) -> dict[str, Any]:
     main_image = urljoin(url, main_image) if main_image else None
     images = _images(tree, url, main_image)
 
-    paragraphs = main_text(tree, html, url, text_of(node.get("articleBody")))
+    paragraphs = main_text(tree, html, url, text_of(node.get("articleBody")), tuning)
     paragraphs = without_repeated_title(paragraphs, titles, site_keys)
 
     article: dict[str, Any] = {

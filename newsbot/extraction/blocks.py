@@ -65,16 +65,11 @@ class Block:
         return self.link_chars / max(1, len(self.text))
 
 
-_MAYBE_HIDDEN = etree.XPath('//*[@hidden or @aria-hidden="true" or @style]')
-
-
 def _skipped(root: etree._Element) -> set[etree._Element]:
-    """Elements whose subtree holds nothing a reader sees (found in C, not per element in
-    Python)."""
+    """Elements whose subtree holds nothing a reader sees."""
     return {*root.iter(*SKIPPED_TAGS), *(
-        el for el in _MAYBE_HIDDEN(root) if el.get("style") is None
-        or el.get("hidden") is not None or el.get("aria-hidden") == "true"
-        or _HIDDEN_STYLE.search(el.get("style") or ""))}
+        el for el in root.iter() if ((style := el.get("style")) and _HIDDEN_STYLE.search(style))
+        or el.get("hidden") is not None or el.get("aria-hidden") == "true")}
 
 
 def page_blocks(root: etree._Element) -> list[Block]:
