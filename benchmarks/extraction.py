@@ -57,18 +57,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 import html_text
 import trafilatura
 from readability import Document
 
-import newsbot.extraction.body as body
 from newsbot.archive.warc import Exchange, Page, WarcWriter, read_pages
 from newsbot.cli import extract_page, read_page
 from newsbot.encoding import decode_html
 from newsbot.exporters import article_record
+from newsbot.extraction import body
 from newsbot.extraction.dates import parse_date
 
 Prediction = dict[str, Any]
@@ -343,9 +343,25 @@ def fold_of(page: DevPage) -> int:
     return zlib.crc32(f"{page.dataset}:{page.site}".encode()) % FOLDS
 
 
-def objective(figures: dict[str, dict]) -> float:
-    """What a grid point is chosen by: the mean body F1 of the two datasets."""
-    return (figures["aeb"]["f1"] + figures["fundus"]["body_f1"]) / 2
+def body_matches(pages: list[DevPage], predictions: dict[str, Prediction]
+                 ) -> dict[str, tuple[float, float, float]]:
+    """Each page's body shingle match (what :func:`objective` needs), computed once."""
+    matches = {}
+    for page in pages:
+        want = page.truth.get("articleBody" if page.dataset == "aeb" else "body")
+        if want is not None:
+            got = predictions[page.key].get("articleBody") or ""
+            matches[page.key] = shingle_match(unicodedata.normalize("NFC", want),
+                                              unicodedata.normalize("NFC", got))
+    return matches
+
+
+def objective(subset: list[DevPage], matches: dict[str, tuple[float, float, float]]) -> float:
+    """What a grid point is chosen by: the mean body F1 of the two datasets on ``subset``."""
+    return statistics.fmean(
+        shingle_scores([matches[p.key] for p in subset
+                        if p.dataset == dataset and p.key in matches])["f1"]
+        for dataset in ("aeb", "fundus"))
 
 
 class Memo:
@@ -357,7 +373,7 @@ class Memo:
         self.resiliparse: dict[int, list[str]] = {}
         self.trafilatura: dict[int, list[str]] = {}
 
-    def __enter__(self) -> Memo:
+    def __enter__(self) -> Self:
         resiliparse, trafilatura_paragraphs = self.saved
 
         @wraps(resiliparse)
@@ -391,9 +407,10 @@ def cross_validate(pages: list[DevPage]) -> dict[str, Any]:
     points = grid()
     with Memo():  # the pages hold their html for the whole run, so id(html) is stable
         outputs = [newsbot_outputs(pages, tuning) for tuning in points]
+    matches = [body_matches(pages, predictions) for predictions in outputs]
 
     def best(subset: list[DevPage]) -> int:
-        return max(range(len(points)), key=lambda i: objective(score(subset, outputs[i])))
+        return max(range(len(points)), key=lambda i: objective(subset, matches[i]))
 
     in_fold = best(pages)
     out_of_fold: dict[str, Prediction] = {}
@@ -494,30 +511,34 @@ def report(main_run: dict[str, dict], cv: dict[str, Any], pages: list[DevPage],
     out_of_fold = {**main_run, "newsbot": score(pages, cv["out_of_fold"])}
     aeb = sum(p.dataset == "aeb" for p in pages)
     shipped = main_run["newsbot"]
+    folds = "; ".join(f"fold {c['fold']} ({c['sites']} sites, {c['pages']} pages) "
+                      f"{json.dumps(c['tuning'])}" for c in cv["folds"])
+    used = ", ".join(f"{name} {n}" for name, n in methods.most_common())
     lines = [
-        f"AEB: {aeb} pages; fundus: {len(pages) - aeb} pages; sites in {FOLDS} folds; "
-        f"{cv['grid_points']} grid points of {', '.join(GRID)}.",
-        "", "In fold (newsbot's thresholds chosen on all pages: "
-        f"{json.dumps(cv['in_fold_tuning'])}):", "", table(in_fold, runner),
-        "", "Out of fold (each fold scored with the thresholds best on the other folds; "
-        "the systems without fitted thresholds as in fold):", "", table(out_of_fold, runner),
-        "", "Thresholds per held-out fold: " + "; ".join(
-            f"fold {c['fold']} ({c['sites']} sites, {c['pages']} pages) "
-            f"{json.dumps(c['tuning'])}" for c in cv["folds"]),
-        "", "newsbot's main text by method (shipped thresholds): " + ", ".join(
-            f"{name} {n}" for name, n in methods.most_common()),
-        "", f"Shipped thresholds {json.dumps(_tuning_dict(body.TUNING))} (the run the ms "
-        f"columns time): AEB F1 {shipped['aeb']['f1']:.3f}, acc "
-        f"{shipped['aeb']['accuracy']:.3f}; fundus body F1 {shipped['fundus']['body_f1']:.3f}.",
+        (f"AEB: {aeb} pages; fundus: {len(pages) - aeb} pages; sites in {FOLDS} folds; "
+         f"{cv['grid_points']} grid points of {', '.join(GRID)}."),
+        "",
+        (f"In fold (newsbot's thresholds chosen on all pages: "
+         f"{json.dumps(cv['in_fold_tuning'])}):"),
+        "", table(in_fold, runner), "",
+        ("Out of fold (each fold scored with the thresholds best on the other folds; the "
+         "systems without fitted thresholds as in fold):"),
+        "", table(out_of_fold, runner), "",
+        f"Thresholds per held-out fold: {folds}",
+        "", f"newsbot's main text by method (shipped thresholds): {used}", "",
+        (f"Shipped thresholds {json.dumps(_tuning_dict(body.TUNING))} (the run the ms columns "
+         f"time): AEB F1 {shipped['aeb']['f1']:.3f}, acc {shipped['aeb']['accuracy']:.3f}; "
+         f"fundus body F1 {shipped['fundus']['body_f1']:.3f}."),
     ]
     if throughput:
         ours, theirs = throughput["newsbot extract --warc"], throughput["trafilatura"]
-        lines += ["", f"WARC of {throughput['records']} records, one process each: "
-                  f"newsbot extract --warc {ours['records_per_cpu_s']:.1f} records/CPU s "
-                  f"({ours['cpu_s']:.1f} s CPU, {ours['lines']} lines out); trafilatura "
-                  f"{theirs['records_per_cpu_s']:.1f} records/CPU s ({theirs['cpu_s']:.1f} s "
-                  f"CPU); newsbot at {ours['records_per_cpu_s'] / theirs['records_per_cpu_s']:.2f}"
-                  "× trafilatura's throughput."]
+        ratio = ours["records_per_cpu_s"] / theirs["records_per_cpu_s"]
+        lines += ["", (f"WARC of {throughput['records']} records, one process each: "
+                       f"newsbot extract --warc {ours['records_per_cpu_s']:.1f} records/CPU s "
+                       f"({ours['cpu_s']:.1f} s CPU, {ours['lines']} lines out); trafilatura "
+                       f"{theirs['records_per_cpu_s']:.1f} records/CPU s "
+                       f"({theirs['cpu_s']:.1f} s CPU); newsbot at {ratio:.2f}× trafilatura's "
+                       "throughput.")]
     return "\n".join(lines)
 
 

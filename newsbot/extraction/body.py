@@ -28,6 +28,7 @@ import trafilatura
 from lxml import etree
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
+from trafilatura.settings import Document
 from trafilatura.xml import xmltotxt
 
 from newsbot.extraction.blocks import Block, TextIndex, page_blocks
@@ -48,10 +49,6 @@ NEGATIVE_NAMES = re.compile(
     r"cookie|consent|modal|popup|breadcrumb|pagination|tags|author-bio|bio\b|widget|"
     r"caption|credit|byline|meta|dateline|timestamp|toolbar|outbrain|taboola|more-?stories",
     re.IGNORECASE)
-# What trafilatura reads from a page besides its text: nothing here needs it.
-_TRAFILATURA_OPTIONS = {"favor_precision": True, "fast": True, "include_comments": False,
-                        "include_tables": True, "include_images": False, "deduplicate": False,
-                        "with_metadata": False}
 _CONTENT_LEVELS = (1.0, 0.5, 1 / 3)  # a paragraph's score for its parent, grandparent ...
 
 
@@ -180,8 +177,10 @@ def resiliparse_paragraphs(html: str) -> list[str]:
 def trafilatura_paragraphs(html: str, url: str | None, blocks: list[Block]) -> list[str]:
     """trafilatura's main text (without its readability/justext comparison, which measured no
     better on the pages that get here), without related-story link lists."""
-    document = trafilatura.bare_extraction(html, url=url, **_TRAFILATURA_OPTIONS)
-    if document is None or document.body is None:
+    document = trafilatura.bare_extraction(
+        html, url=url, favor_precision=True, fast=True, include_comments=False,
+        include_tables=True, include_images=False, deduplicate=False, with_metadata=False)
+    if not isinstance(document, Document) or document.body is None:
         return []
     _drop_link_lists(document.body, {b.text for b in blocks if b.tag == "li"
                                      and b.link_density >= LINK_LIST_SHARE})
@@ -189,10 +188,14 @@ def trafilatura_paragraphs(html: str, url: str | None, blocks: list[Block]) -> l
     return paragraphs_of(xmltotxt(document.body, include_formatting=False))
 
 
+def _text(el: etree._Element) -> str:
+    return "".join(str(t) for t in el.itertext())
+
+
 def _drop_link_lists(body: etree._Element, link_items: set[str]) -> None:
     """Lists whose every item is a link on the page are related-story lists."""
     for lst in list(body.iter("list")):
-        items = [" ".join("".join(i.itertext()).split()) for i in lst.findall("item")]
+        items = [" ".join(_text(i).split()) for i in lst.findall("item")]
         if len(items) >= 2 and all(i in link_items for i in items) \
                 and (parent := lst.getparent()) is not None:
             parent.remove(lst)
@@ -203,7 +206,7 @@ def _drop_repeated_rows(body: etree._Element) -> None:
     for table in body.iter("table"):
         previous = None
         for row in table.findall("row"):
-            cells = ["".join(c.itertext()).strip() for c in row]
+            cells = [_text(c).strip() for c in row]
             if cells == previous:
                 table.remove(row)
             previous = cells
