@@ -62,7 +62,7 @@ class Tuning:
     """Share of the voted text both cheap methods keep above which trafilatura is not asked."""
     max_link_density: float = 0.5
     """Blocks with more of their text inside links are navigation, not article text."""
-    sibling_share: float = 0.2
+    sibling_share: float = 0.5
     """A sibling of the richest container scoring this share of it holds article text too."""
     min_structured_chars: int = 400
     """Shorter ``articleBody`` values are teasers more often than articles."""
