@@ -72,19 +72,27 @@ def _skipped(root: etree._Element) -> set[etree._Element]:
         or el.get("hidden") is not None or el.get("aria-hidden") == "true")}
 
 
-def page_blocks(root: etree._Element) -> list[Block]:
+class Blocks(list[Block]):
+    """A page's blocks, and how deep its elements nest (libxml2 keeps 255 levels)."""
+
+    depth: int = 0
+
+
+def page_blocks(root: etree._Element) -> Blocks:
     """The page's text blocks in reading order (script, style, forms and hidden elements left
     out). One pass over the tree; it is the largest cost of the cheap path, hence the inlining."""
-    blocks: list[Block] = []
+    blocks = Blocks()
     parts: list[str] = []
     link_chars = 0
     containers: list[etree._Element] = [root]
-    links = 0
+    links = depth = deepest = 0
     skipped = _skipped(root)
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
         tag = el.tag
         if event == "start":
+            depth += 1
+            deepest = max(deepest, depth)
             if el in skipped:
                 walker.skip_subtree()
                 continue
@@ -106,6 +114,7 @@ def page_blocks(root: etree._Element) -> list[Block]:
                 if links:
                     link_chars += len(text.strip())
             continue
+        depth -= 1
         if el in skipped:
             pass
         elif tag in BLOCK_TAGS:
@@ -125,6 +134,7 @@ def page_blocks(root: etree._Element) -> list[Block]:
                 link_chars += len(text.strip())
     if text := " ".join("".join(parts).split()):
         blocks.append(Block(containers[-1], text, min(link_chars, len(text)), len(blocks)))
+    blocks.depth = deepest
     return blocks
 
 

@@ -76,6 +76,11 @@ TUNING = Tuning()
 MIN_BLOCK_MATCH = 0.9  # share of a block's three-word runs that a method's text must have
 MIN_PARAGRAPH_CHARS = 25  # shorter blocks say little about their container
 MAX_HEADING_WORDS = 20
+# lxml (libxml2) keeps 255 levels of nesting and drops deeper ones; lexbor keeps them all, and
+# resiliparse's main-content pass takes time quadratic in the depth, in C, where the crawl's CPU
+# budget cannot interrupt it (6,000 levels: 1.7 s; 100,000: minutes). Pages that deep are
+# decided without it.
+MAX_DEPTH = 250
 LINK_LIST_SHARE = 0.9  # share of a list item's text inside links that makes it a link
 
 
@@ -305,7 +310,8 @@ def choose(tree: etree._Element, html: str, url: str | None, article_body: str |
     blocks = page_blocks(tree)
     if structured := structured_blocks(blocks, article_body, tuning):
         return Choice(_texts(structured), "json-ld")
-    resiliparse = _votes(blocks, resiliparse_paragraphs(html))
+    resiliparse = [False] * len(blocks) if blocks.depth >= MAX_DEPTH \
+        else _votes(blocks, resiliparse_paragraphs(html))
     density = density_blocks(blocks, tuning)
     share = agreement(resiliparse, density, blocks)
     if share >= tuning.agreement:

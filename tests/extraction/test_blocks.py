@@ -49,3 +49,12 @@ def test_a_text_index_finds_blocks_whatever_the_punctuation():
     assert index.share("work") == 0.0
     assert index.share("Ferry operators welcomed the decision") == 0.0
     assert word_runs("One two three four") == [("one", "two", "three"), ("two", "three", "four")]
+
+
+def test_nesting_depth_is_measured_and_capped_by_the_parser():
+    # libxml2 keeps 255 levels; the main-text choice leaves resiliparse out of deeper pages,
+    # whose main-content pass takes time quadratic in the depth (in C, uninterruptible)
+    deep = parse_html("<html><body>" + "<div>" * 3000 + "<p>deep</p>" + "</div>" * 3000
+                      + "<p>Shallow text</p></body></html>")
+    assert page_blocks(deep).depth >= 250
+    assert page_blocks(parse_html("<html><body><div><p>x</p></div></body></html>")).depth == 4

@@ -145,3 +145,10 @@ def test_a_page_showing_part_of_its_article_body_gets_the_whole_from_json_ld():
 
 def test_a_complete_article_body_is_chosen_first():
     assert choice_of(page(" ".join(PARAS)), " ".join(PARAS)).method == "json-ld"
+
+
+def test_a_page_nested_deeper_than_the_parser_keeps_is_decided_without_resiliparse():
+    html = page(None).replace("<footer>", "<div>" * 3000 + "</div>" * 3000 + "<footer>")
+    choice = choice_of(html)
+    assert choice.method == "trafilatura"  # no agreement without the second method's vote
+    assert PARAS[0] in choice.paragraphs
