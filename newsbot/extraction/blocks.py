@@ -33,6 +33,7 @@ SKIPPED_TAGS = frozenset({
 })
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+MAX_RUN_CHARS = 30_000
 
 
 @dataclass(slots=True)
@@ -141,8 +142,10 @@ def page_blocks(root: etree._Element) -> Blocks:
 def word_runs(text: str) -> list[tuple[str, ...]]:
     """Runs of three words, case folded: quotes, dashes, spacing and the odd mis-encoded
     character differ between two renderings of one text, the run of words mostly does not. A
-    text of fewer than three words is one shorter run."""
-    words = _WORD.findall(text.casefold())
+    text of fewer than three words is one shorter run. Only the first ``MAX_RUN_CHARS``
+    characters count (both sides of a comparison are cut alike; a 10 MB paragraph stays
+    cheap)."""
+    words = _WORD.findall(text[:MAX_RUN_CHARS].casefold())
     if len(words) < 3:
         return [tuple(words)] if words else []
     return list(zip(words, words[1:], words[2:], strict=False))
