@@ -26,6 +26,7 @@ from newsbot.config import SettingsError, check_settings
 from newsbot.encoding import decode_html
 from newsbot.exporters import article_record, dumps_line
 from newsbot.extraction import extract_article
+from newsbot.extraction.body import TUNING, Tuning
 from newsbot.items import ArticleData
 from newsbot.outlets import Outlet, load_outlets, outlet_for
 from newsbot.pipelines.attribute import agency_config
@@ -70,14 +71,15 @@ class Stages:
                    settings.getint("DOWNLOAD_MAXSIZE"))
 
 
-def extract_page(html: str, url: str | None, path: Path,
-                 stages: Stages | None = None) -> dict[str, Any]:
+def extract_page(html: str, url: str | None, path: Path, stages: Stages | None = None,
+                 tuning: Tuning = TUNING) -> dict[str, Any]:
     """The crawl's extract, clean and attribute stages on a saved page (its canonical URL if
-    none given), with the project's outlets and agencies unless ``stages`` says otherwise."""
-    article = extract_article(url or path.resolve().as_uri(), html)
+    none given), with the project's outlets and agencies unless ``stages`` says otherwise
+    (``tuning``: main-text thresholds, for the extraction benchmark's cross-validation)."""
+    article = extract_article(url or path.resolve().as_uri(), html, tuning)
     canonical = str(article.get("canonicalUrl") or "")
     if not url and canonical.startswith(("http://", "https://")):
-        article = extract_article(canonical, html)
+        article = extract_article(canonical, html, tuning)
     return _after_extraction(article, stages or Stages.from_settings())
 
 

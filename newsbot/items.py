@@ -12,7 +12,7 @@ from typing import Any, Required, TypedDict
 
 import scrapy
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 class Article(scrapy.Item):
@@ -33,7 +33,13 @@ class Article(scrapy.Item):
     datePublishedSource = scrapy.Field(
         doc="Where `datePublished` came from: `json-ld`, `meta:<name>` (e.g. "
             "`meta:article:published_time`), `html:itemprop`, `html:time`, `sitemap or feed`, "
-            "or `page text` (a date without a time read from the visible page by htmldate).")
+            "`url` (the day in the URL's path, `/2019/11/20/`) or `page text` (a date without a "
+            "time read from the visible page by htmldate); the last two only when the page "
+            "states no date in its markup.")
+    datePublishedLocal = scrapy.Field(
+        doc="`datePublished` in the page's own time: ISO 8601 with the UTC offset the page gave "
+            "(`2026-11-20T08:15:00-05:00`), so its calendar day and offset are kept without "
+            "parsing `datePublishedRaw`; a time without zone or a bare day as given.")
     dateModified = scrapy.Field(
         doc="Last modification time, UTC ISO 8601, when the page gives one; on a new version "
             "(`version` > 1) of a page that gives none, its sitemap or feed date, else the time "
@@ -189,6 +195,7 @@ class ArticleData(TypedDict, total=False):
     datePublished: str | None
     datePublishedRaw: str | None
     datePublishedSource: str | None
+    datePublishedLocal: str | None
     dateModified: str | None
     dateModifiedRaw: str | None
     dateModifiedSource: str | None

@@ -30,29 +30,39 @@ from newsbot.cleaning.plain import plain_fields
 from newsbot.dedup.fingerprints import body_hash
 from newsbot.items import ArticleData, Author, Image
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Control characters and runs of spaces both become one space (a regex: str.translate with a
+# dict looks every character up in Python's dict, several times slower on long bodies).
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000\x00-\x08\x0b-\x1f\x7f-\x9f]+")
+CREDIT_TAIL = 200  # the caption credit patterns match at the end, within this many characters
 _TRAILING_PROMPT = re.compile(r"\s*(?:\.\.\.|…|!+|:)$")
 
 
 def normalise_text(text: str) -> str:
     """NFC, visible characters only, single spaces. (NFKC would rewrite legitimate text.)"""
     # invisible characters go first: one between a letter and its accent stops them composing
-    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
-    return _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip()
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
+    return _SPACES.sub(" ", text).strip()
+
+
+_NON_WORD = re.compile(r"\W+")
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\W+", " ", text).strip().casefold()
+    return _NON_WORD.sub(" ", text).strip().casefold()
+
+
+def _credit(caption: str) -> re.Match[str] | None:
+    """A photo credit ending ``caption`` (the patterns match within its last characters)."""
+    offset = max(0, len(caption) - CREDIT_TAIL)
+    return CAPTION_CREDIT.search(caption, offset) or CAPTION_TRAILING_CREDIT.search(caption, offset)
 
 
 def split_credit(caption: str) -> tuple[str, str | None]:
     """``"Troops advance (Photo/Reuters)"`` -> ``("Troops advance", "Photo/Reuters")``."""
     caption = normalise_text(CAPTION_PREFIX.sub("", caption))
-    for pattern in (CAPTION_CREDIT, CAPTION_TRAILING_CREDIT):
-        if m := pattern.search(caption):
-            return caption[: m.start()].strip(), m.group(1).strip()
+    if m := _credit(caption):
+        return caption[: m.start()].strip(), m.group(1).strip()
     return caption, None
 
 
@@ -78,7 +88,7 @@ def is_byline(paragraph: str, authors: list[Author]) -> bool:
 def _is_caption(paragraph: str, known: dict[str, Image]) -> bool:
     if _key(paragraph) in known:
         return True
-    return len(paragraph.split()) <= MAX_CAPTION_WORDS and split_credit(paragraph)[1] is not None
+    return len(paragraph.split()) <= MAX_CAPTION_WORDS and _credit(paragraph) is not None
 
 
 def _attach_caption(article: ArticleData, paragraph: str, known: dict[str, Image]) -> None:

@@ -15,7 +15,7 @@ from newsbot.items import ArticleData, Image
 
 _SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<!--.*?-->|</?[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?/?>", re.DOTALL)
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 TEXT_FIELDS = ("headline", "description", "articleBody", "articleSection", "dateline")
 
 
@@ -25,7 +25,7 @@ def plain_text(text: str) -> str:
     them again would turn a text's own ``&lt;`` into markup."""
     if "<" in text:
         text = _TAG.sub("", _SCRIPT.sub("", text))
-    return text.translate(_BIDI_CONTROLS)
+    return _BIDI_CONTROLS.sub("", text)
 
 
 def web_url(url: Any) -> str | None:

@@ -2,7 +2,9 @@
 
 Structured data first (JSON-LD ``NewsArticle`` and friends, OpenGraph, meta tags), because it is
 what the outlet itself says about the article; then the main text (:mod:`.body`: the page's
-blocks a complete JSON-LD ``articleBody`` names, else trafilatura). Each field combines its
+blocks a complete JSON-LD ``articleBody`` names, else the blocks two independent methods agree
+on, else trafilatura). The page is parsed once by lxml for all of this (resiliparse parses it
+again with lexbor, its own fast parser). Each field combines its
 candidate sources by evidence, in its own module: :mod:`.headline`, :mod:`.authors`,
 :mod:`.dates`, :mod:`.language`. The result uses :class:`newsbot.items.Article` field names and
 still needs the clean stage
@@ -17,16 +19,11 @@ from typing import Any, cast
 from urllib.parse import urljoin
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from newsbot.cleaning import split_credit
 from newsbot.extraction.authors import find_authors
-from newsbot.extraction.body import (
-    article_paragraphs,
-    main_text,
-    paragraphs_of,
-    structured_paragraphs,
-)
+from newsbot.extraction.blocks import inner_text
+from newsbot.extraction.body import TUNING, Tuning, main_text
 from newsbot.extraction.corrections import find_corrections
 from newsbot.extraction.dates import find_dates
 from newsbot.extraction.headline import choose_headline, without_repeated_title
@@ -50,16 +47,16 @@ from newsbot.items import ArticleData, Image
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
-# Comments dropped at parse time: React-style pages put ``<!-- -->`` inside paragraphs, and the
-# main-text extractor loses the text that follows one (the comment's tail).
-_PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+# Comments dropped at parse time: React-style pages put ``<!-- -->`` inside paragraphs. A plain
+# etree parser, not lxml.html's: its elements need no Python class look-up, which halves the cost
+# of every walk over the tree.
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 
 
-def parse_html(html: str) -> lxml_html.HtmlElement | None:
+def parse_html(html: str) -> etree._Element | None:
     """An lxml tree without comments, or None for a document with nothing in it."""
     try:
-        return lxml_html.document_fromstring(_XML_DECLARATION.sub("", html, count=1),
-                                             parser=_PARSER)
+        return etree.fromstring(_XML_DECLARATION.sub("", html, count=1), parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
 
@@ -72,7 +69,7 @@ def _meta(meta: dict[str, list[str]], *names: str) -> str | None:
     return next((meta[n][0] for n in names if n in meta), None)
 
 
-def _images(tree: lxml_html.HtmlElement, url: str, main_url: str | None) -> list[Image]:
+def _images(tree: etree._Element, url: str, main_url: str | None) -> list[Image]:
     scope = tree.xpath("//article") or [tree]
     images: list[Image] = []
     for figure in scope[0].iter("figure"):
@@ -82,7 +79,7 @@ def _images(tree: lxml_html.HtmlElement, url: str, main_url: str | None) -> list
             src = _first(img.get("src"), img.get("data-src"),
                          (img.get("srcset") or "").split(" ")[0])
         caption_el = next(figure.iter("figcaption"), None)
-        caption, credit = (split_credit(caption_el.text_content()) if caption_el is not None
+        caption, credit = (split_credit(inner_text(caption_el)) if caption_el is not None
                            else (None, None))
         if src or caption:
             images.append({"url": urljoin(url, src) if src else None,
@@ -92,8 +89,9 @@ def _images(tree: lxml_html.HtmlElement, url: str, main_url: str | None) -> list
     return images
 
 
-def extract_article(url: str, html: str) -> ArticleData:
-    """Everything the page says about its article, under Article field names."""
+def extract_article(url: str, html: str, tuning: Tuning = TUNING) -> ArticleData:
+    """Everything the page says about its article, under Article field names (``tuning``: the
+    main-text thresholds, which the extraction benchmark refits per fold)."""
     tree = parse_html(html)
     if tree is None:
         return {"url": url}
@@ -104,7 +102,7 @@ def extract_article(url: str, html: str) -> ArticleData:
                                text_of(node.get("publisher")))
     titles = [text_of(node.get("headline")) or text_of(node.get("name")),
               _meta(meta, "og:title"), _meta(meta, "twitter:title"),
-              _first(*(h.text_content().strip() for h in tree.iter("h1"))),
+              _first(*(inner_text(h).strip() for h in tree.iter("h1"))),
               tree.findtext(".//title")]
     headline = choose_headline(titles, site_keys)
 
@@ -113,23 +111,18 @@ def extract_article(url: str, html: str) -> ArticleData:
     canonical = _first(canonical, _meta(meta, "og:url"), url_of(node.get("url")),
                        url_of(node.get("mainEntityOfPage")))
 
-    dates = find_dates(node, meta, tree)
+    dates = find_dates(node, meta, tree, url, html)
     authors = find_authors(resolve_ids(node.get("author") or node.get("creator"), nodes),
                            meta, tree, site_keys)
     main_image = url_of(node.get("image")) or _meta(meta, "og:image", "twitter:image")
     main_image = urljoin(url, main_image) if main_image else None
     images = _images(tree, url, main_image)
 
-    # read before main_text prunes the tree
+    # read before main_text, which may prune the tree (trafilatura does)
     live = live_blog(node, nodes, tree, url)
     corrections = find_corrections(tree, node)
     free = accessible_for_free(node, meta, tree)
-    ld_body = text_of(node.get("articleBody"))
-    paragraphs = (structured_paragraphs(tree, ld_body)
-                  or main_text(tree, url)  # prunes the tree: nothing may read it after this
-                  or paragraphs_of(ld_body or ""))
-    if not paragraphs and (fresh := parse_html(html)) is not None:
-        paragraphs = article_paragraphs(fresh)
+    paragraphs = main_text(tree, html, url, text_of(node.get("articleBody")), tuning)
     paragraphs = without_repeated_title(paragraphs, titles, site_keys)
 
     article: dict[str, Any] = {

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from lxml import etree
-from lxml import html as lxml_html
 
+from newsbot.extraction.blocks import inner_text
 from newsbot.extraction.site import names_site
 from newsbot.extraction.structured import text_of
 
@@ -148,14 +148,14 @@ def _meta_names(meta: dict[str, list[str]]) -> list[str]:
     return []
 
 
-def _byline(tree: lxml_html.HtmlElement, site_keys: set[str]) -> list[dict[str, str]]:
+def _byline(tree: etree._Element, site_keys: set[str]) -> list[dict[str, str]]:
     """Names in the first byline element that gives any besides the outlet's own (elements only
     styled as bylines must also give plausible names)."""
     for strict, xpath in enumerate(BYLINE_XPATHS):
         for el in tree.xpath(xpath):
             if el.tag in ("script", "style", "meta", "link") or el.tag is etree.Comment:
                 continue
-            text = (el.get("content") if el.tag == "meta" else None) or el.text_content()
+            text = (el.get("content") if el.tag == "meta" else None) or inner_text(el)
             if len(text.strip()) > MAX_BYLINE_CHARS:
                 continue
             names = [a for a in normalise_authors([text])
@@ -166,7 +166,7 @@ def _byline(tree: lxml_html.HtmlElement, site_keys: set[str]) -> list[dict[str, 
     return []
 
 
-def find_authors(declared: Any, meta: dict[str, list[str]], tree: lxml_html.HtmlElement,
+def find_authors(declared: Any, meta: dict[str, list[str]], tree: etree._Element,
                  site_keys: set[str]) -> list[dict[str, str]]:
     """Authors by the evidence order of the module docstring."""
     fallback: list[dict[str, str]] = []

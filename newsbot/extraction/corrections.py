@@ -19,10 +19,11 @@ import re
 from datetime import datetime
 from typing import Any
 
-from lxml import html as lxml_html
+from lxml import etree
 
 from newsbot.cleaning import normalise_text
 from newsbot.cleaning.plain import plain_text
+from newsbot.extraction.blocks import inner_text
 from newsbot.extraction.dates import normalise_date
 from newsbot.extraction.structured import text_of
 
@@ -144,7 +145,7 @@ def match_notice(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _first_text(block: lxml_html.HtmlElement) -> str:
+def _first_text(block: etree._Element) -> str:
     """The words a block starts with: its own text, else its first inline child's (``<p><strong>
     Correction:</strong> ...``), a level or two down."""
     el = block
@@ -160,7 +161,7 @@ def _first_text(block: lxml_html.HtmlElement) -> str:
     return ""
 
 
-def _inline_text(block: lxml_html.HtmlElement) -> tuple[str, list[lxml_html.HtmlElement]]:
+def _inline_text(block: etree._Element) -> tuple[str, list[etree._Element]]:
     """The text of ``block`` up to its first block-level child, and the inline elements in it."""
     parts, inline = [block.text or ""], []
     for child in block:
@@ -170,7 +171,7 @@ def _inline_text(block: lxml_html.HtmlElement) -> tuple[str, list[lxml_html.Html
         if child.tag in BLOCKS or child.tag in SKIP:
             break
         inline.append(child)
-        parts += [child.text_content(), child.tail or ""]
+        parts += [inner_text(child), child.tail or ""]
     return "".join(parts), inline
 
 
@@ -201,7 +202,7 @@ def notice_date(text: str, times: list[str], language: str | None) -> str | None
     return parsed.isoformat(timespec="seconds") if clock else parsed.date().isoformat()
 
 
-def find_corrections(tree: lxml_html.HtmlElement, node: dict[str, Any]) -> list[dict[str, Any]]:
+def find_corrections(tree: etree._Element, node: dict[str, Any]) -> list[dict[str, Any]]:
     """Every notice on the page, in page order, each once: ``{"kind", "text", "date"}``.
     Read the tree before the main-text extractor prunes it."""
     notices: list[dict[str, Any]] = []
@@ -222,7 +223,7 @@ def find_corrections(tree: lxml_html.HtmlElement, node: dict[str, Any]) -> list[
         lead, inline = _inline_text(block)
         if not lead.strip() or not (found := match_notice(lead.strip())):
             continue
-        linked = sum(len(a.text_content()) for el in inline for a in el.iter("a"))
+        linked = sum(len(inner_text(a)) for el in inline for a in el.iter("a"))
         if linked > LINKED_SHARE * len(lead.strip()):
             continue  # a menu entry or a link to a column, not a notice
         times = [t.get("datetime") or "" for el in inline for t in el.iter("time")]

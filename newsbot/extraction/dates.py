@@ -2,21 +2,27 @@
 
 Publication and modification dates are looked up separately and never stand in for each other.
 Sources, most trusted first: JSON-LD, ``<meta>`` tags, microdata (``itemprop``), the first
-``<time datetime>`` of the ``<article>``, and last htmldate's reading of the page (a date
-without a time). Each date records which source gave it (``datePublishedSource``).
+``<time datetime>`` of the ``<article>``; for the publication, when none of these gives one, the
+date in the URL (``/2019/11/20/``) and last htmldate's reading of the visible page (both a day
+without a time). Each date records which source gave it (``datePublishedSource``), and the
+publication keeps the page's own wall-clock time and offset (``datePublishedLocal``), so its
+calendar day is not lost to the conversion to UTC.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypedDict
+from urllib.parse import urlsplit
 
 from htmldate import find_date
+from lxml import etree
 from lxml import html as lxml_html
 
+from newsbot.extraction.blocks import inner_text
 from newsbot.extraction.structured import text_of
 
 PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "pubdate",
@@ -25,6 +31,9 @@ PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished"
 MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
                  "last-modified", "article.updated")
 PAGE_TEXT = "page text"
+URL = "url"
+DAY_ONLY_SOURCES = (URL, PAGE_TEXT)
+"""Sources that give a day without a time: a sitemap or feed date is better evidence."""
 
 # ISO-ish forms seen on news pages: "2026-11-20T08:15:00-05:00", "2026-11-20 08:15:00 +0000",
 # "2026-11-20T08:15Z", "2026-11-20T08:15:00.000+01:00", "20261120T081500Z".
@@ -73,42 +82,114 @@ def to_iso(value: datetime) -> str:
     return value.isoformat(timespec="seconds")
 
 
+def _plausible(raw: str | None) -> datetime | None:
+    value = parse_date(raw)
+    return value if value is not None and 1990 <= value.year <= 2100 else None
+
+
+def _bare(raw: str) -> bool:
+    return bool((m := _ISO.match(raw)) and m.group(4) is None)
+
+
 def normalise_date(raw: str | None) -> str | None:
     """``raw`` as UTC ISO 8601, or None when it does not parse or is implausible."""
-    value = parse_date(raw)
-    if value is None or not 1990 <= value.year <= 2100:
+    if raw is None or (value := _plausible(raw)) is None:
         return None
-    if (m := _ISO.match(raw or "")) and m.group(4) is None:
+    if _bare(raw):
         return value.date().isoformat()  # a bare date: no time to invent
     return to_iso(value)
 
 
-def _candidates(node: dict[str, Any], meta: dict[str, list[str]], tree: lxml_html.HtmlElement,
+def local_date(raw: str | None) -> str | None:
+    """``raw`` in ISO 8601 as the page gave it: its own wall-clock time and UTC offset
+    (``2026-11-20T08:15:00-05:00``), a time without zone or a bare day as they are."""
+    if raw is None or (value := _plausible(raw)) is None:
+        return None
+    if _bare(raw):
+        return value.date().isoformat()
+    return value.isoformat(timespec="seconds")
+
+
+class Published(TypedDict, total=False):
+    """The publication-date fields of an article, all four or none."""
+
+    # typed as ArticleData's (``str | None``), so that an article can be updated with them
+    datePublished: str | None
+    datePublishedRaw: str | None
+    datePublishedSource: str | None
+    datePublishedLocal: str | None
+
+
+def published_fields(raw: str, source: str) -> Published:
+    """``datePublished`` and its raw, source and local forms, or {} when ``raw`` is no date."""
+    raw = raw.strip()
+    value, local = normalise_date(raw), local_date(raw)
+    if value is None or local is None:
+        return {}
+    return {"datePublished": value, "datePublishedRaw": raw, "datePublishedSource": source,
+            "datePublishedLocal": local}
+
+
+# A day in the URL's path: /2019/11/20/, /2019-11-20-, /20191120/ (not inside a longer number).
+_URL_DATE = re.compile(
+    r"(?<![\d])((?:19|20)\d{2})([/_.-]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?![\d])")
+
+
+def url_date(url: str) -> str | None:
+    """The day a URL's path gives (``/2019/11/20/``), as ``2019-11-20``, or None."""
+    path = urlsplit(url).path
+    for m in _URL_DATE.finditer(path):
+        year, _, month, day = m.groups()
+        try:
+            return date(int(year), int(month), int(day)).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _candidates(node: dict[str, Any], meta: dict[str, list[str]], tree: etree._Element,
                 key: str, meta_names: tuple[str, ...]) -> Iterator[tuple[str, str | None]]:
     yield "json-ld", text_of(node.get(key))
     for name in meta_names:
         for value in meta.get(name, ()):
             yield f"meta:{name}", value
     for el in tree.xpath(f'//*[@itemprop="{key}"]'):
-        yield "html:itemprop", el.get("datetime") or el.get("content") or el.text_content()
+        yield "html:itemprop", el.get("datetime") or el.get("content") or inner_text(el)
     if key == "datePublished":
         yield "html:time", tree.xpath("string((//article//time/@datetime)[1])")
 
 
-def find_dates(node: dict[str, Any], meta: dict[str, list[str]],
-               tree: lxml_html.HtmlElement) -> dict[str, Any]:
+def find_dates(node: dict[str, Any], meta: dict[str, list[str]], tree: etree._Element,
+               url: str, html: str) -> dict[str, Any]:
     """``datePublished``/``dateModified``, their raw strings and sources: the first source
     whose value parses wins."""
     dates: dict[str, Any] = {}
     for key, meta_names in (("datePublished", PUBLISHED_META), ("dateModified", MODIFIED_META)):
         for source, raw in _candidates(node, meta, tree, key, meta_names):
-            if raw and (value := normalise_date(raw.strip())):
-                dates.update({key: value, f"{key}Raw": raw.strip(), f"{key}Source": source})
+            if not raw:
+                continue
+            if key == "datePublished" and (fields := published_fields(raw, source)):
+                dates.update(fields)
                 break
-    if "datePublished" not in dates and (day := find_date(
-            tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")) \
+            if key == "dateModified" and (value := normalise_date(raw.strip())):
+                dates.update(dateModified=value, dateModifiedRaw=raw.strip(),
+                             dateModifiedSource=source)
+                break
+    if "datePublished" not in dates and (day := url_date(url)):
+        dates.update(published_fields(day, URL))
+    if "datePublished" not in dates and (day := _page_text_date(html)) \
             and day != dates.get("dateModified", "")[:10]:
         # htmldate falls back to "Updated ..." stamps: a guess on the day of the stated
         # modification may be that modification, so it is not taken for the publication.
-        dates.update(datePublished=day, datePublishedRaw=day, datePublishedSource=PAGE_TEXT)
+        dates.update(published_fields(day, PAGE_TEXT))
     return dates
+
+
+def _page_text_date(html: str) -> str | None:
+    """htmldate's reading of the visible page (its own lxml.html tree: it reads no other)."""
+    try:
+        tree = lxml_html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+    day = find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+    return str(day) if day else None

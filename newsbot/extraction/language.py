@@ -15,7 +15,7 @@ from functools import cache
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 MIN_TEXT_CHARS = 200  # shorter texts are not detected reliably
-MAX_TEXT_CHARS = 3000  # enough to decide; keeps detection under a millisecond or two
+MAX_TEXT_CHARS = 1000  # enough to decide (same languages as 3000 on the dev pages), 3x faster
 MIN_DECLARED_PROBABILITY = 0.01  # below this the text contradicts the declaration
 # Declared codes the model knows under another name.
 MODEL_CODES = {"nb": "no", "nn": "no", "iw": "he", "in": "id", "ji": "yi", "fil": "tl"}

@@ -16,11 +16,12 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
 
-from lxml import html as lxml_html
+from lxml import etree
 
 from newsbot.cleaning import normalise_text
 from newsbot.cleaning.plain import plain_text, web_url
 from newsbot.dedup.fingerprints import short_id
+from newsbot.extraction.blocks import inner_text
 from newsbot.extraction.dates import normalise_date
 from newsbot.extraction.structured import text_of, url_of
 
@@ -44,7 +45,7 @@ def _types(node: dict[str, Any]) -> set[str]:
                                                           else [value]) if v}
 
 
-def live_blog(node: dict[str, Any], nodes: list[dict[str, Any]], tree: lxml_html.HtmlElement,
+def live_blog(node: dict[str, Any], nodes: list[dict[str, Any]], tree: etree._Element,
               url: str) -> dict[str, Any]:
     """``liveBlogUpdates``, ``coverageStartTime`` and ``coverageEndTime`` of a live page (only
     those found); an empty dict for any other page. Read the tree before it is pruned."""
@@ -120,17 +121,17 @@ def _unique(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 # --- markup ------------------------------------------------------------------------------------
-def _tokens(el: lxml_html.HtmlElement) -> set[str]:
+def _tokens(el: etree._Element) -> set[str]:
     words = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
     return set(_TOKEN.findall(words)) | {w.replace("-", "").replace("_", "")
                                          for w in words.split()}
 
 
-def markup_updates(tree: lxml_html.HtmlElement, url: str,
+def markup_updates(tree: etree._Element, url: str,
                    is_live: bool) -> Iterator[dict[str, Any]]:
     """Posts of a live page that only has markup: sibling blocks that each carry a
     ``<time datetime>`` and text of their own, under the container holding most of them."""
-    children: dict[lxml_html.HtmlElement, list[lxml_html.HtmlElement]] = {}
+    children: dict[etree._Element, list[etree._Element]] = {}
     for time in tree.iter("time"):
         if not time.get("datetime"):
             continue
@@ -156,11 +157,11 @@ def markup_updates(tree: lxml_html.HtmlElement, url: str,
             yield entry
 
 
-def _own_text(post: lxml_html.HtmlElement, skip: list[Any]) -> Iterator[str]:
+def _own_text(post: etree._Element, skip: list[Any]) -> Iterator[str]:
     """The post's text, without that of the ``skip`` elements (their tails are kept)."""
     skipped = {el for el in skip if el is not None}
 
-    def inside(el: lxml_html.HtmlElement) -> bool:
+    def inside(el: etree._Element) -> bool:
         return el in skipped or any(a in skipped for a in el.iterancestors() if a is not post)
 
     for el in post.iter():
@@ -170,20 +171,20 @@ def _own_text(post: lxml_html.HtmlElement, skip: list[Any]) -> Iterator[str]:
             yield el.tail
 
 
-def _post(post: lxml_html.HtmlElement, url: str) -> dict[str, Any] | None:
+def _post(post: etree._Element, url: str) -> dict[str, Any] | None:
     times = [t for t in post.iter("time") if t.get("datetime")]
     modified = next((t for t in times[1:] if _tokens(t) & {"updated", "modified", "update"}
                      or "modif" in (t.get("itemprop") or "").lower()), None)
     heading = next(post.iter(*_HEADINGS), None)
-    headline = normalise_text(heading.text_content()) if heading is not None else None
+    headline = normalise_text(inner_text(heading)) if heading is not None else None
     blocks = [b for b in post.iter(*_BODY_BLOCKS) if b is not post and not any(
         a.tag in _BODY_BLOCKS for a in b.iterancestors() if a is not post)]
-    paragraphs = [normalise_text(b.text_content()) for b in blocks]
+    paragraphs = [normalise_text(inner_text(b)) for b in blocks]
     if not blocks:  # text straight in the post: all of it but the times and the heading
         paragraphs = [normalise_text(" ".join(_own_text(post, [*times, heading])))]
     body = "\n\n".join(p for p in paragraphs if p and p != headline)
     text = f"{headline or ''} {body}".strip()
-    links = sum(len(a.text_content()) for a in post.iter("a"))
+    links = sum(len(inner_text(a)) for a in post.iter("a"))
     if len(body) < MIN_POST_CHARS or links > MAX_LINK_SHARE * max(len(text), 1):
         return None
     anchor = post.get("id") or post.get("data-id") or post.get("data-post-id")

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lxml import html as lxml_html
+from lxml import etree
 
+from newsbot.extraction.blocks import inner_text
 from newsbot.extraction.structured import text_of
 
 _TRUE = frozenset({"true", "yes", "1", "https://schema.org/true", "http://schema.org/true"})
@@ -76,7 +77,7 @@ def _parts(node: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def accessible_for_free(node: dict[str, Any], meta: dict[str, list[str]],
-                        tree: lxml_html.HtmlElement) -> bool | None:
+                        tree: etree._Element) -> bool | None:
     """``isAccessibleForFree`` of the article: False behind a paywall, True when the page says
     it is free, None when it says nothing."""
     declared = _boolean(node.get("isAccessibleForFree"))
@@ -98,7 +99,7 @@ _VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::
 hidden prompts a script may or may not show."""
 
 
-def _visible(el: lxml_html.HtmlElement) -> str:
+def _visible(el: etree._Element) -> str:
     return " ".join("".join(el.xpath(_VISIBLE_TEXT)).split())
 
 
@@ -114,13 +115,13 @@ def _mentioned(text: str, around: int = 100) -> bool:
     return False
 
 
-def announces_paywall(tree: lxml_html.HtmlElement) -> bool:
+def announces_paywall(tree: etree._Element) -> bool:
     """Whether a short, visible block of the page says the rest is for subscribers."""
     body = tree.find("body")
     root = body if body is not None else tree
-    if not _mentioned(root.text_content().lower()):
+    if not _mentioned(inner_text(root).lower()):
         return False  # most pages: a few substring searches, no pattern run over the page
-    seen: set[lxml_html.HtmlElement] = set()
+    seen: set[etree._Element] = set()
     for text in root.xpath(".//text()"):
         if not any(word in text.lower() for word in ANCHORS):
             continue

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
 
-from lxml import html as lxml_html
+from lxml import etree
 
 ARTICLE_TYPES = frozenset({
     "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle",
@@ -60,13 +60,13 @@ def _walk(value: Any) -> Iterator[dict[str, Any]]:
             stack.extend(reversed(item))
 
 
-def json_ld_documents(tree: lxml_html.HtmlElement) -> list[Any]:
+def json_ld_documents(tree: etree._Element) -> list[Any]:
     """Each JSON-LD script of the page, parsed leniently (trailing commas, raw newlines)."""
     scripts = tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
     return [data for script in scripts if (data := load_json(script.text or "")) is not None]
 
 
-def json_ld_nodes(tree: lxml_html.HtmlElement) -> list[dict[str, Any]]:
+def json_ld_nodes(tree: etree._Element) -> list[dict[str, Any]]:
     """All JSON-LD objects on the page, nested ones included."""
     return [node for data in json_ld_documents(tree) for node in _walk(data)]
 
@@ -143,7 +143,7 @@ def page_type(node: dict[str, Any]) -> str | None:
     return next((v for v in values if v.lower() in ARTICLE_TYPES), values[0] if values else None)
 
 
-def meta_tags(tree: lxml_html.HtmlElement) -> dict[str, list[str]]:
+def meta_tags(tree: etree._Element) -> dict[str, list[str]]:
     """``<meta>`` values by lower-cased ``property``/``name``/``itemprop``, in page order."""
     meta: dict[str, list[str]] = {}
     for el in tree.iter("meta"):

@@ -15,7 +15,7 @@ from scrapy.http import Headers, Response, TextResponse
 from newsbot.encoding import MOJIBAKE_MARKS, decode_html, mojibake_marks
 from newsbot.extensions.ledger import settle_response
 from newsbot.extraction import extract_article
-from newsbot.extraction.dates import PAGE_TEXT, normalise_date
+from newsbot.extraction.dates import DAY_ONLY_SOURCES, published_fields
 from newsbot.items import Article
 from newsbot.outlets import Outlet, load_outlets, outlet_for
 from newsbot.timebudget import OverBudget, time_budget
@@ -126,10 +126,10 @@ class NewsbotSpider(scrapy.Spider):
             self.logger.warning("Text of %s looks wrongly decoded (mojibake or U+FFFD); "
                                 "exported as it is", response.url)
         entry = response.meta.get("entry") or {}
-        if data.get("datePublishedSource") in (None, PAGE_TEXT) and entry.get("published") \
-                and (published := normalise_date(entry["published"])):
-            data["datePublished"], data["datePublishedRaw"] = published, entry["published"]
-            data["datePublishedSource"] = "sitemap or feed"
+        if data.get("datePublishedSource") in (None, *DAY_ONLY_SOURCES) \
+                and entry.get("published") \
+                and (published := published_fields(entry["published"], "sitemap or feed")):
+            data.update(published)
         if not data.get("headline") and entry.get("title"):
             data["headline"] = entry["title"]
         outlet = self.known_outlets.get(response.meta.get("outlet", "")) \

@@ -1,9 +1,11 @@
-"""The body: the page's own blocks picked by a complete JSON-LD articleBody, else trafilatura."""
+"""The body: the page's own blocks picked by a complete JSON-LD articleBody, else by agreement of
+resiliparse and the density method, else trafilatura."""
 
 import json
 
 from newsbot.cleaning import clean_article
-from newsbot.extraction import extract_article
+from newsbot.extraction import extract_article, parse_html
+from newsbot.extraction.body import Choice, choose
 
 PARAS = [
     "The harbour board met for six hours on Tuesday and agreed, after a long argument about "
@@ -99,3 +101,54 @@ def test_a_table_header_is_not_repeated():
              "<tr><td>Southern channel</td><td>9</td></tr></tbody></table>")
     body = "\n".join(body_of(page(None, inside=table)))
     assert body.count("Route") == 1
+
+
+def choice_of(html: str, article_body: str | None = None) -> Choice:
+    return choose(parse_html(html), html, "https://kestrel.example/a", article_body)
+
+
+def test_where_both_methods_agree_their_blocks_are_the_body_without_asking_trafilatura():
+    figure = ("<figure><img src='/dredger.jpg'><figcaption>Dredgers at work in the northern "
+              "channel (Photo: Kestrel)</figcaption></figure>")
+    related = (f"<aside class='related'><h3>Related</h3><ul><li><a href='/b'>{RELATED}</a></li>"
+               f"</ul></aside>")
+    choice = choice_of(page(None, inside=figure + related))
+    assert choice.method == "agreement" and choice.agreement is not None
+    assert choice.paragraphs == [*PARAS[:3], SUBHEAD, PARAS[3]]
+
+
+def test_where_the_methods_disagree_trafilatura_decides():
+    # the article split in two by a promotion box: resiliparse keeps the box, the density
+    # method does not, so the page is one for the third method
+    promo = "<div class='promo-box'>" + "".join(
+        f"<p>Subscribe now and read {n} more stories about the harbour, the ferries and the "
+        f"islands every single week.</p>" for n in range(6)) + "</div>"
+    html = ("<html><body><nav><a href='/'>Home</a></nav><main><h1>Channel</h1><div class='one'>"
+            + "".join(f"<p>{p}</p>" for p in PARAS[:2]) + "</div>" + promo
+            + "<section><div><div class='two'>" + "".join(f"<p>{p}</p>" for p in PARAS[2:])
+            + "</div></div></section></main></body></html>")
+    choice = choice_of(html)
+    assert choice.method == "trafilatura" and choice.agreement < 0.8
+    assert all(p in choice.paragraphs for p in PARAS)
+
+
+def test_a_page_showing_part_of_its_article_body_gets_the_whole_from_json_ld():
+    # paywalled pages show the first paragraph and give search engines the rest in JSON-LD
+    more = [p.replace("harbour", "port") for p in PARAS]
+    ld_body = "\n".join([*PARAS, *more])
+    html = (f"<html><body><main><article><h1>Northern channel to reopen</h1>"
+            f"<div class='article-body'><p>{PARAS[0]}</p></div><div class='paywall'>Subscribe "
+            f"to read on</div></article></main></body></html>")
+    choice = choice_of(html, ld_body)
+    assert choice.method == "json-ld text" and choice.paragraphs == [*PARAS, *more]
+
+
+def test_a_complete_article_body_is_chosen_first():
+    assert choice_of(page(" ".join(PARAS)), " ".join(PARAS)).method == "json-ld"
+
+
+def test_a_page_nested_deeper_than_the_parser_keeps_is_decided_without_resiliparse():
+    html = page(None).replace("<footer>", "<div>" * 3000 + "</div>" * 3000 + "<footer>")
+    choice = choice_of(html)
+    assert choice.method == "trafilatura"  # no agreement without the second method's vote
+    assert PARAS[0] in choice.paragraphs
