@@ -5,7 +5,8 @@ the same id, so a line replayed after a crash is recognised). With crawl state (
 ``news`` crawls), a refetched article whose text did not change is dropped (``unchanged``); one
 whose text changed is exported as the next ``version``, with ``replaces`` = the previous
 version's id and ``dateModified`` filled from its sitemap or feed date (else the time it was
-found) when the page gives none. Without state, ``version`` and ``replaces`` stay null.
+found) when the page gives none. Without state, ``version`` and ``replaces`` stay null. Refetches
+come from re-dated sitemap or feed entries and from revisits (:mod:`newsbot.state`).
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from itemadapter import ItemAdapter
-from scrapy.exceptions import DropItem
 
-from newsbot.extensions.state import CrawlStateKeeper
+from newsbot.extensions.state import CrawlStateKeeper, Unchanged
 from newsbot.state import article_key, version_id
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class VersionPipeline:
         last = self.state.article(key)
         if last and last.content_hash == content_hash:
             self.stats.inc_value("newsbot/versions/unchanged")
-            raise DropItem(f"unchanged since version {last.number}: {adapter['url']}",
+            raise Unchanged(f"unchanged since version {last.number}: {adapter['url']}",
                            log_level="INFO")
         adapter["version"] = last.number + 1 if last else 1
         adapter["replaces"] = last.id if last else None
