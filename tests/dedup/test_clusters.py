@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 import redis
 
-from newsbot.dedup.clusters import Clusterer, elect
+from newsbot.dedup.clusters import Clusterer
+from newsbot.dedup.originals import elect
 from newsbot.dedup.fingerprints import body_hash, short_id, text_shingles
 from newsbot.dedup.lsh import band_keys
 from newsbot.dedup.similarity import Thresholds
