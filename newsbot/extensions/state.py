@@ -52,11 +52,13 @@ class _Page:
     revisit: bool
 
 
+def _text(value: bytes | None) -> str | None:
+    return value.decode("latin-1") if value else None
+
+
 def validators(response: Response) -> tuple[str | None, str | None]:
     """The ``ETag`` and ``Last-Modified`` a response gave, as text."""
-    etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
-    return (etag.decode("latin-1") if etag else None,
-            modified.decode("latin-1") if modified else None)
+    return _text(response.headers.get("ETag")), _text(response.headers.get("Last-Modified"))
 
 
 class CrawlStateKeeper:
@@ -117,12 +119,11 @@ class CrawlStateKeeper:
 
     def not_modified(self, request: Request, response: Response) -> None:
         """A revisit answered ``304 Not Modified``: the article is unchanged."""
-        etag, modified = validators(response)
-        sent = request.headers.get("If-None-Match"), request.headers.get("If-Modified-Since")
+        etag, modified = validators(response)  # new ones if it sent any, else those we sent
         self._handled([Handled(request.meta[STATE_KEY], fetch=Fetch(
             request.meta.get("outlet") or "", request.url, time.time(),
-            etag or (sent[0].decode("latin-1") if sent[0] else None),
-            modified or (sent[1].decode("latin-1") if sent[1] else None)))])
+            etag or _text(request.headers.get("If-None-Match")),
+            modified or _text(request.headers.get("If-Modified-Since"))))])
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
         """Not an article, a duplicate, unchanged: handled, fetched again only if re-dated (or

@@ -35,8 +35,8 @@ from newsbot.dedup.exact import article_keys
 from newsbot.dedup.fingerprints import text_shingles
 from newsbot.dedup.lsh import band_keys
 from newsbot.dedup.originals import cross_site_key, mark_copy, story_id
-from newsbot.dedup.similarity import Thresholds
 from newsbot.dedup.redis_store import RedisIndex
+from newsbot.dedup.similarity import Thresholds
 from newsbot.dedup.store import Doc, NearIndex, SqliteIndex
 from newsbot.distributed.crawl import redis_crawl
 

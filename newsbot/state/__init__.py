@@ -30,6 +30,7 @@ The contract an implementation keeps (SQLite here, Redis for distributed crawls)
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,7 +196,7 @@ def parse_schedule(value: Any) -> tuple[float, ...]:
         hours = sorted({float(v) for v in value})
     except (TypeError, ValueError):
         hours = [-1.0]
-    if any(h <= 0 or h != h or h == float("inf") for h in hours):
+    if any(h <= 0 or not math.isfinite(h) for h in hours):
         raise StateError(f"NEWSBOT_REVISIT_SCHEDULE must be a list of positive hours after an "
                          f"article's first fetch (like [1, 6, 24]; [] for none), not {value!r}")
     return tuple(hours)

@@ -66,8 +66,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
      "ALTER TABLE articles ADD COLUMN revisit_at REAL",
      "ALTER TABLE articles ADD COLUMN etag TEXT",
      "ALTER TABLE articles ADD COLUMN last_modified TEXT",
-     "CREATE INDEX articles_revisit ON articles (outlet, revisit_at) "
-     "WHERE revisit_at IS NOT NULL"),
+     ("CREATE INDEX articles_revisit ON articles (outlet, revisit_at) "
+      "WHERE revisit_at IS NOT NULL")),
 )
 """Changes to :data:`SCHEMA` (the first version's tables), in order: a file's ``user_version``
 says how many it has had."""
