@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from newsbot.dataset.stories import Stories, key_hash, story_of
+from newsbot.dataset.stories import Stories, story_of
 from newsbot.state import article_key, version_id
 
 FOLDER_RE = re.compile(r"^[a-z0-9][a-z0-9_+-]{0,127}$")
@@ -103,8 +102,7 @@ class _Entry:
     file: int
     offset: int
     story: str | None = field(default=None, compare=False)
-    article: int = field(default=0, compare=False)
-    """hash of the article's key"""
+    """its story, kept for ``story_originals`` only"""
 
 
 @dataclass
@@ -206,17 +204,16 @@ def select(files: Sequence[Path], filters: Filters, report: Report,
                         report.duplicates += 1
                         continue
                     seen.add(record["id"])
-                    stories.add(record, index, start, line_at)
+                    stories.add(record, (index, start), line_at)
                     if filters.latest_version_only and record.get("replaces"):
                         replacers.setdefault(record["replaces"], []).append(
                             (str(record.get("crawledAt") or ""), record["id"]))
-                    story = story_of(record)
                     entry = _Entry(_sort_key(record), index, start,
-                                   sys.intern(story) if story else None, key_hash(record))
+                                   story_of(record) if filters.story_originals else None)
                     if not filters.accepts(record):
                         report.filtered += 1
                         continue
-                    if filters.agencies and story and not own_agency(record):
+                    if filters.agencies and story_of(record) and not own_agency(record):
                         agency_later.append(entry)  # may get its story's original's agency
                     elif not filters.accepts_agency(record):
                         report.filtered += 1
@@ -229,13 +226,13 @@ def select(files: Sequence[Path], filters: Filters, report: Report,
                 report.superseded += 1
         if filters.story_originals:
             for version, entry in list(kept.items()):
-                if not stories.is_original(entry.story, entry.article):
+                if not stories.is_original(entry.story, (entry.file, entry.offset), line_at):
                     del kept[version]
                     report.copies += 1
         for entry in agency_later:
             record = line_at(entry.file, entry.offset)
             if record["id"] in kept and not filters.accepts_agency(
-                    stories.resolve(record, line_at)):
+                    stories.resolve(record, (entry.file, entry.offset), line_at)):
                 del kept[record["id"]]
                 report.filtered += 1
     finally:
@@ -266,8 +263,8 @@ def read(files: Sequence[Path], selection: Selection,
     try:
         for entry in selection.entries:
             record = line_at(entry.file, entry.offset)
-            resolved = selection.stories.resolve(record, line_at)
-            if any(resolved.get(k) != record.get(k) for k in MARKS):
+            resolved = selection.stories.resolve(record, (entry.file, entry.offset), line_at)
+            if resolved is not record and any(resolved.get(k) != record.get(k) for k in MARKS):
                 selection.resolved += 1
             progress(1)
             yield resolved

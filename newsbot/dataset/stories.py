@@ -16,8 +16,11 @@ from all the lines it reads, with the crawl's own rules (:mod:`newsbot.dedup.ori
 * ``storyId`` becomes the original's own story id: the id the story has when its original
   comes first, so one story has one id whatever order its pages were crawled in.
 
-Memory: per story, where its original's line is; per original, a hash of its URL. Lines are read
-again from disk when a story has several candidates, and for the copies being written.
+Only *contested* stories, with more than one line exported as an original (an original that
+arrived after its copies, or versions of the original), can change; the others are written as
+the crawl wrote them, at no cost. Memory: per story, where its original's line is; per original,
+a hash of its URL; the contested stories' ids. Lines are read again from disk for contested
+stories only.
 """
 
 from __future__ import annotations
@@ -26,11 +29,12 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from newsbot.attribution import settle, site_agency
 from newsbot.dedup.originals import cross_site_key, mark_copy, prevails, story_id
 from newsbot.state import article_key
-from newsbot.urls import url_key
+from newsbot.urls import site
 
 Record = dict[str, Any]
 LineAt = Callable[[int, int], Record]
@@ -69,8 +73,16 @@ def own_marks(record: Record) -> Record:
             "isSyndicated": syndicated, "duplicateOf": None}
 
 
-def key_hash(record: Record) -> int:
-    return hash(article_key(record["url"], record.get("canonicalUrl")))
+def same_article(a: Record, b: Record) -> bool:
+    """Whether two lines are versions of one article (the same article key), the cheap way
+    first."""
+    if a["url"] == b["url"] or (a.get("canonicalUrl") and
+                                a.get("canonicalUrl") == b.get("canonicalUrl")):
+        return True
+    if site(urlsplit(a["url"])) != site(urlsplit(b["url"])):
+        return False  # an article's key is on the site it was fetched from
+    return article_key(a["url"], a.get("canonicalUrl")) == \
+        article_key(b["url"], b.get("canonicalUrl"))
 
 
 def story_of(record: Record) -> str | None:
@@ -80,59 +92,65 @@ def story_of(record: Record) -> str | None:
 
 class Stories:
     CACHE = 256
-    """original lines kept parsed while writing (copies of one story are usually near)"""
+    """originals kept parsed, with their story ids, while writing (a story's lines are near)"""
 
     def __init__(self) -> None:
-        self._held: dict[str, tuple[int, int, int]] = {}
-        """story -> (file, offset) of its original's line, and its article key's hash"""
+        self._held: dict[str, tuple[int, int]] = {}
+        """story -> (file, offset) of its original's line"""
         self._originals: set[int] = set()
-        """hashes of the URL keys of lines exported as originals"""
-        self._cache: OrderedDict[tuple[int, int], Record] = OrderedDict()
+        """hashes of the URLs of lines exported as originals (copies name them as they are)"""
+        self._contested: set[str] = set()
+        """stories with more than one line exported as an original"""
+        self._cache: OrderedDict[tuple[int, int], tuple[Record, str]] = OrderedDict()
 
-    def add(self, record: Record, file: int, offset: int, line_at: LineAt) -> None:
-        """Count a line read (after replayed lines were dropped) into its story's election."""
+    def add(self, record: Record, where: tuple[int, int], line_at: LineAt) -> None:
+        """Count the line at ``where`` (replayed lines dropped) into its story's election."""
         story = story_of(record)
         if story is None or record.get("duplicateOf"):
             return
-        self._originals.add(hash(url_key(record["url"])))
+        self._originals.add(hash(record["url"]))
         held = self._held.get(story)
         if held is not None:
-            other = line_at(held[0], held[1])
+            self._contested.add(story)
+            other = line_at(*held)
             if not prevails(candidate(record), candidate(other),
                             str(record.get("crawledAt") or ""), str(other.get("crawledAt") or "")):
                 return
-        self._held[story] = (file, offset, key_hash(record))
+        self._held[story] = where
 
-    def is_original(self, story: str | None, article: int) -> bool:
-        """Whether the article (hash of its key) of a line in ``story`` is the story's original;
-        an article in no story is its own original."""
+    def is_original(self, story: str | None, where: tuple[int, int], line_at: LineAt) -> bool:
+        """Whether the line at ``where``, of ``story``, is (a version of) the story's original;
+        an article in no story is its own original, one whose original was not read is not."""
         if story is None:
             return True
         held = self._held.get(story)
-        return held is not None and held[2] == article
+        return held is not None and (held == where or story in self._contested and
+                                     same_article(line_at(*where), line_at(*held)))
 
-    def resolve(self, record: Record, line_at: LineAt) -> Record:
-        """The record with the story marks of its elected original."""
+    def resolve(self, record: Record, where: tuple[int, int], line_at: LineAt) -> Record:
+        """The line at ``where`` with the story marks of its elected original."""
         story = story_of(record)
-        held = self._held.get(story) if story else None
-        if held is None:
-            return record
-        original = self._original(held, line_at)
-        resolved = {**record, "storyId": story_id(original["url"], original.get("canonicalUrl"))}
+        if story not in self._contested:
+            return record  # one original, and its copies marked with it when exported
+        held = self._held[story]
+        original, story_id_ = self._original(held, record if held == where else None, line_at)
+        resolved = {**record, "storyId": story_id_}
         mark = record.get("duplicateOf")
-        if key_hash(record) != held[2] and mark != original["url"] and (
-                not mark or hash(url_key(mark)) in self._originals):
+        if held != where and mark != original["url"] and (
+                not mark or hash(mark) in self._originals) and not same_article(record, original):
             resolved = own_marks(resolved)
             mark_copy(resolved, original["url"], original.get("publisher"),
                       original.get("sourceOrganization"))
         return resolved
 
-    def _original(self, held: tuple[int, int, int], line_at: LineAt) -> Record:
-        where = held[:2]
-        if where in self._cache:
-            self._cache.move_to_end(where)
-            return self._cache[where]
-        record = self._cache[where] = line_at(*where)
+    def _original(self, held: tuple[int, int], record: Record | None,
+                  line_at: LineAt) -> tuple[Record, str]:
+        if held in self._cache:
+            self._cache.move_to_end(held)
+            return self._cache[held]
+        original = record or line_at(*held)
+        entry = self._cache[held] = (original, story_id(original["url"],
+                                                         original.get("canonicalUrl")))
         if len(self._cache) > self.CACHE:
             self._cache.popitem(last=False)
-        return record
+        return entry
