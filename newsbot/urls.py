@@ -12,7 +12,7 @@ Two levels, because they serve different purposes:
 from __future__ import annotations
 
 import re
-from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -42,13 +42,6 @@ def clean_url(url: str) -> str:
 def url_key(url: str) -> str:
     """Deduplication key: :func:`clean_url` with AMP/mobile/www variants folded together."""
     parts = urlsplit(clean_url(url))
-    path = AMP_PATH.sub("", parts.path).rstrip("/") or "/"
-    return urlunsplit(("", site(parts), path, parts.query, ""))[2:]
-
-
-def site(parts: SplitResult) -> str:
-    """The host of a split URL with ``www.``/``m.``/``mobile.``/``amp.`` folded, and its port
-    unless the default: the first part of :func:`url_key`."""
     host = (parts.hostname or "").lower()
     for prefix in HOST_PREFIXES:
         if host.startswith(prefix) and host.count(".") >= 2:
@@ -56,7 +49,8 @@ def site(parts: SplitResult) -> str:
             break
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"
-    return host
+    path = AMP_PATH.sub("", parts.path).rstrip("/") or "/"
+    return urlunsplit(("", host, path, parts.query, ""))[2:]
 
 
 def same_site(url_a: str, url_b: str) -> bool:

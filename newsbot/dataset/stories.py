@@ -29,12 +29,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from newsbot.attribution import settle, site_agency
 from newsbot.dedup.originals import cross_site_key, mark_copy, prevails, story_id
 from newsbot.state import article_key
-from newsbot.urls import site
 
 Record = dict[str, Any]
 LineAt = Callable[[int, int], Record]
@@ -79,8 +77,6 @@ def same_article(a: Record, b: Record) -> bool:
     if a["url"] == b["url"] or (a.get("canonicalUrl") and
                                 a.get("canonicalUrl") == b.get("canonicalUrl")):
         return True
-    if site(urlsplit(a["url"])) != site(urlsplit(b["url"])):
-        return False  # an article's key is on the site it was fetched from
     return article_key(a["url"], a.get("canonicalUrl")) == \
         article_key(b["url"], b.get("canonicalUrl"))
 
