@@ -11,6 +11,7 @@ stage) never count. "Source: TRT" on another outlet names the *immediate* source
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -117,12 +118,13 @@ def attribute(article: dict[str, Any], agencies: Agencies) -> Attribution:
     return attribution
 
 
-def site_agency(evidence: list[dict[str, Any]]) -> str | None:
+def site_agency(evidence: Sequence[Mapping[str, Any]]) -> str | None:
     """The agency whose own site the article is on (its ``domain`` cue), if any."""
     return next((e["agency"] for e in evidence if e.get("cue") == "domain"), None)
 
 
-def settle(evidence: list[dict[str, Any]], immediate_source: str | None) -> tuple[str | None, bool]:
+def settle(evidence: Sequence[Mapping[str, Any]],
+           immediate_source: str | None) -> tuple[str | None, bool]:
     """``sourceOrganization`` and ``isSyndicated`` from the cues: the strongest cue naming an
     agency decides; syndicated when that agency is not the site's own, when the article names
     an immediate source, or credits unnamed agencies. (``newsbot export`` settles a line's own
