@@ -17,12 +17,19 @@ class Candidate(Protocol):
     """What the election reads of an article (an indexed :class:`~newsbot.dedup.store.Doc`, or
     a line read back by ``newsbot export``)."""
 
-    url: str
-    agency_page: str | None
-    """agency code when the article is on that agency's own site"""
-    canonical_key: str | None
-    """URL key of a cross-site canonical URL"""
-    published: str | None
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def agency_page(self) -> str | None:
+        """agency code when the article is on that agency's own site"""
+
+    @property
+    def canonical_key(self) -> str | None:
+        """URL key of a cross-site canonical URL"""
+
+    @property
+    def published(self) -> str | None: ...
 
 
 def elect(incumbent: Candidate, challenger: Candidate) -> bool:

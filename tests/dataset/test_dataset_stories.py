@@ -16,9 +16,8 @@ from newsbot.demo.server import SiteHandler, serve_sites
 from newsbot.dedup.originals import story_id
 from newsbot.exporters import article_record
 from newsbot.state import article_key, version_id
-from stages import Stages
 from story_text import paragraphs
-from support import article_page, run_crawl, write_files
+from support import Stages, article_page, run_crawl, write_files
 
 WIRE = paragraphs(21)
 W = "https://apnews.com/article/storm-ilse"

@@ -2,9 +2,9 @@
 order), and what a copy takes from its original."""
 
 import pytest
+from test_clusters import doc
 
 from newsbot.dedup.originals import elect, mark_copy, prevails, story_id
-from test_clusters import doc
 
 
 @pytest.mark.parametrize(("incumbent", "challenger", "wins"), [

@@ -8,8 +8,8 @@ from scrapy.utils.test import get_crawler
 
 from newsbot.items import Article
 from newsbot.pipelines.clean import CleanPipeline
-from stages import SETTINGS, Stages
 from story_text import paragraphs
+from support import SETTINGS, Stages
 
 WIRE = paragraphs(11)
 
