@@ -12,8 +12,8 @@ from itertools import count
 import pytest
 
 from newsbot.dataset.reader import Filters, Report, partitions, read, select
-from newsbot.demo.server import SiteHandler, serve_sites
 from newsbot.dedup.originals import story_id
+from newsbot.demo.server import SiteHandler, serve_sites
 from newsbot.exporters import article_record
 from newsbot.state import article_key, version_id
 from story_text import paragraphs
