@@ -35,7 +35,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -69,7 +68,8 @@ def article(n: int) -> bytes:
 <title>{headline} | Bench Daily</title><meta property="og:site_name" content="Bench Daily">
 <meta property="og:type" content="article"><meta property="og:title" content="{headline}">
 <script type="application/ld+json">{json.dumps(ld)}</script></head><body>
-<header><nav><a href="/">Home</a> <a href="/world/">World</a> <a href="/about">About</a></nav></header>
+<header><nav><a href="/">Home</a> <a href="/world/">World</a>
+<a href="/about">About</a></nav></header>
 <main><article><h1>{headline}</h1><p class="byline">By Ana Ruiz</p>
 {body}
 <p>Advertisement</p></article>

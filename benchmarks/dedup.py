@@ -38,6 +38,7 @@ from scrapy import Spider
 from scrapy.utils.test import get_crawler
 
 import newsbot.settings
+from memory import rss_mib  # benchmarks/memory.py (the script's folder is on sys.path)
 from newsbot.cleaning import clean_article
 from newsbot.dedup.clusters import Clusterer
 from newsbot.dedup.fingerprints import LEAD_WORDS, body_hash, short_id, text_shingles, tokens
@@ -48,8 +49,6 @@ from newsbot.items import Article
 from newsbot.pipelines.attribute import AttributionPipeline
 from newsbot.pipelines.clean import CleanPipeline
 from newsbot.pipelines.dedup import DedupPipeline
-
-from memory import rss_mib  # benchmarks/memory.py (the script's folder is on sys.path)
 
 DATASETS = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
 POSITIVES = ("verbatim", "trim_60_90", "trim_30_50", "extended", "copy_edited",

@@ -29,11 +29,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from memory import rss_mib  # benchmarks/memory.py (the script's folder is on sys.path)
 from newsbot.state import Found, Handled, Version, version_id
 from newsbot.state.sqlite import SqliteState
 from newsbot.urls import url_key
-
-from memory import rss_mib  # benchmarks/memory.py (the script's folder is on sys.path)
 
 BATCH = 500  # article requests the spider middleware decides together
 SAMPLES = 10
@@ -148,8 +147,9 @@ def crawl_run(urls: int) -> dict:
         cwd = Path(folder)
         state = SqliteState(cwd / "data" / "state" / "crawl.sqlite", ttl=30 * 86400)
         for first in range(0, urls, BATCH):
-            found = [Found(url_key(u), u, f"{day(n)}T08:00:00Z") for n in
-                     range(first, min(first + BATCH, urls)) if (u := f"{base}/{day(n)}/story-{n}.html")]
+            found = [Found(url_key(u), u, f"{day(n)}T08:00:00Z")
+                     for n in range(first, min(first + BATCH, urls))
+                     if (u := f"{base}/{day(n)}/story-{n}.html")]
             state.discover("bench", found)
             state.handled([Handled(f.key, Version("h", 1, version_id(f.key, "h"))) for f in found])
         state.close()
@@ -228,7 +228,8 @@ def main() -> int:
     for run in (small, large):
         print(f"{run['urls']:>15,} | {run['article_requests']:>7} | {run['urls_skipped']:>9,} | "
               f"{run['seconds']:>7} | {run['peak_rss_mb']:>11}")
-    per_url = (large["peak_rss_mb"] - small["peak_rss_mb"]) * 2**20 / (large["urls"] - small["urls"])
+    grown = large["peak_rss_mb"] - small["peak_rss_mb"]
+    per_url = grown * 2**20 / (large["urls"] - small["urls"])
     print(f"peak RSS growth: {per_url:.0f} bytes per announced URL")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -1,17 +1,24 @@
-"""Settings derived from other settings, applied before the crawler starts (a Scrapy add-on)."""
+"""Settings checked and derived from other settings before the crawler starts (a Scrapy add-on)."""
 
 from __future__ import annotations
 
-from scrapy.settings import BaseSettings, SETTINGS_PRIORITIES
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 from newsbot import __version__, redact
+from newsbot.config import check_settings
 from newsbot.distributed.settings import distributed_settings
 
 
 class Newsbot:
-    """Builds ``USER_AGENT`` from ``NEWSBOT_CONTACT_URL`` unless ``USER_AGENT`` was set, masks
-    secrets in the log from the first line on (:mod:`newsbot.redact`), and switches to a
-    distributed crawl when a Redis URL is given (:mod:`newsbot.distributed`)."""
+    """Checks every ``NEWSBOT_*`` setting before the crawler (or its spider) exists
+    (:mod:`newsbot.config`), builds ``USER_AGENT`` from ``NEWSBOT_CONTACT_URL`` unless
+    ``USER_AGENT`` was set, masks secrets in the log from the first line on
+    (:mod:`newsbot.redact`), and switches to a distributed crawl when a Redis URL is given
+    (:mod:`newsbot.distributed`)."""
+
+    @classmethod
+    def update_pre_crawler_settings(cls, settings: BaseSettings) -> None:
+        check_settings(settings)
 
     def update_settings(self, settings: BaseSettings) -> None:
         redact.install()

@@ -1,4 +1,5 @@
-"""The ``newsbot`` command: tools around the crawl (``scrapy crawl`` runs the crawl itself)."""
+"""The ``newsbot`` command: the crawl from any folder (``newsbot crawl``, which is ``scrapy crawl``
+with newsbot's settings) and the tools around it."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy.settings import Settings
@@ -21,9 +22,11 @@ import newsbot.settings
 from newsbot.attribution import attribute
 from newsbot.attribution.agencies import Agencies
 from newsbot.cleaning import clean_article
+from newsbot.config import SettingsError, check_settings
 from newsbot.encoding import decode_html
 from newsbot.exporters import article_record, dumps_line
 from newsbot.extraction import extract_article
+from newsbot.items import ArticleData
 from newsbot.outlets import Outlet, load_outlets, outlet_for
 from newsbot.pipelines.attribute import agency_config
 from newsbot.state import article_key, version_id
@@ -47,7 +50,8 @@ class Stages:
 
     @classmethod
     def from_settings(cls, overrides: Sequence[str] = ()) -> Stages:
-        """The project's settings, with ``-s NAME=VALUE`` overrides as in ``scrapy crawl``."""
+        """The project's settings, with ``-s NAME=VALUE`` overrides as in ``scrapy crawl``,
+        checked as a crawl checks them: a bad one exits with status 2."""
         settings = Settings()
         settings.setmodule(newsbot.settings, priority="project")
         for override in overrides:
@@ -55,33 +59,37 @@ class Stages:
             if not sep:
                 raise SystemExit(f"-s {override}: give NAME=VALUE")
             settings.set(name.strip(), value, priority="cmdline")
-        outlets_file = settings.get("NEWSBOT_OUTLETS_FILE")
         try:
-            outlets = load_outlets(outlets_file)
-            agencies = agency_config(settings.getdict("NEWSBOT_ATTRIBUTION_AGENCIES"),
-                                     outlets_file)
-        except (OSError, ValueError) as exc:
-            raise SystemExit(f"newsbot extract: {exc}") from None
-        return cls(outlets, Agencies(agencies), settings.getint("DOWNLOAD_MAXSIZE"))
+            check_settings(settings)
+        except SettingsError as exc:
+            print(f"newsbot extract: error: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
+        outlets_file = settings.get("NEWSBOT_OUTLETS_FILE")
+        agencies = agency_config(settings.getdict("NEWSBOT_ATTRIBUTION_AGENCIES"), outlets_file)
+        return cls(load_outlets(outlets_file), Agencies(agencies),
+                   settings.getint("DOWNLOAD_MAXSIZE"))
 
 
-def extract_page(html: str, url: str | None, path: Path, stages: Stages | None = None) -> dict:
+def extract_page(html: str, url: str | None, path: Path,
+                 stages: Stages | None = None) -> dict[str, Any]:
     """The crawl's extract, clean and attribute stages on a saved page (its canonical URL if
     none given), with the project's outlets and agencies unless ``stages`` says otherwise."""
     article = extract_article(url or path.resolve().as_uri(), html)
-    if not url and str(article.get("canonicalUrl", "")).startswith(("http://", "https://")):
-        article = extract_article(article["canonicalUrl"], html)
+    canonical = str(article.get("canonicalUrl") or "")
+    if not url and canonical.startswith(("http://", "https://")):
+        article = extract_article(canonical, html)
     return _after_extraction(article, stages or Stages.from_settings())
 
 
-def extract_record(page: Page, warc_file: str, stages: Stages) -> dict:
+def extract_record(page: Page, warc_file: str, stages: Stages) -> dict[str, Any]:
     """The same stages on a page read from a WARC file: fetched when the record says."""
     article = extract_article(page.url, decode_html(page.body, page.content_type))
-    article.update(crawledAt=page.date, warcFile=warc_file, warcRecordId=page.record_id)
+    article["crawledAt"], article["warcFile"] = page.date, warc_file
+    article["warcRecordId"] = page.record_id
     return _after_extraction(article, stages)
 
 
-def _after_extraction(article: dict, stages: Stages) -> dict:
+def _after_extraction(article: ArticleData, stages: Stages) -> dict[str, Any]:
     article = clean_article(article)
     outlet = outlet_for(article["url"], stages.outlets)
     article["publisher"] = outlet.title if outlet else urlsplit(article["url"]).hostname
@@ -105,7 +113,7 @@ def _inputs(args: argparse.Namespace) -> Iterator[tuple[Path, str | None]]:
     urls = args.url or []
     if urls and len(urls) != len(args.files):
         raise SystemExit("give one --url per FILE (or none: the page's canonical URL is used)")
-    yield from zip(map(Path, args.files), urls or [None] * len(args.files))
+    yield from zip(map(Path, args.files), urls or [None] * len(args.files), strict=True)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -168,6 +176,19 @@ def extract_warc(name: str, stages: Stages) -> int:
     print(f"{name}: {articles} articles; {sum(skipped.values())} records skipped"
           f"{f' ({detail})' if detail else ''}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def crawl(argv: list[str]) -> int:
+    """``scrapy crawl ARGS`` with newsbot's settings: an installed newsbot has no ``scrapy.cfg``
+    to find them. A ``SCRAPY_SETTINGS_MODULE`` in the environment (a project of yours) wins."""
+    from scrapy.cmdline import execute
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newsbot.settings")
+    try:
+        execute(["scrapy", "crawl", *argv])
+    except SystemExit as exc:  # execute() always ends with sys.exit
+        return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -248,8 +269,13 @@ def iso_date(value: str) -> date:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsbot",
-        description="Tools around newsbot crawls. Crawl with `scrapy crawl news -a outlet=NAME`.")
+        description="Crawl news outlets, and the tools around the crawls.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    commands.add_parser(
+        "crawl", add_help=False,
+        help="run a spider from any folder: the arguments of `scrapy crawl` (`newsbot crawl news "
+             "-a outlet=NAME -s NAME=VALUE -O out.jsonl`; `newsbot crawl -h` lists them)")
 
     extract = commands.add_parser(
         "extract", help="re-extract saved pages (.html, .html.gz) or WARC files into Article "
@@ -344,6 +370,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["crawl"]:  # every argument is scrapy crawl's
+        return crawl(argv[1:])
     args = build_parser().parse_args(argv)
     if args.command == "extract" and not (args.files or args.manifest):
         build_parser().error("extract needs FILE arguments or --manifest")

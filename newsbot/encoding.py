@@ -44,7 +44,7 @@ MOJIBAKE_MARKS = 3
 def decode_html(body: bytes, content_type: str | None = None) -> str:
     """The text of an HTML page (see the module docstring for the order of evidence)."""
     bom_encoding, bom = read_bom(body)
-    if bom_encoding:
+    if bom_encoding and bom:
         return _clean(body[len(bom):].decode(bom_encoding, "replace"))
     if utf16 := _utf16_without_bom(body):
         return _clean(body.decode(utf16, "replace"))

@@ -12,6 +12,10 @@ most the batch in memory, whose articles are still pending and are fetched again
 run; a line on disk whose article was not yet marked is written again with the same ``id``,
 and ``newsbot export`` keeps one. A write that fails (disk full, read-only, gone) stops the run
 with an error; the file is cut back to its last complete batch.
+
+Two signals say what the exporter did, for whoever listens (the page ledger,
+:mod:`newsbot.extensions.ledger`): :data:`feed_opened` (``feed``) when an exporter starts, and
+:data:`batch_written` (``feed``, ``items``) once a batch is on disk.
 """
 
 from __future__ import annotations
@@ -40,6 +44,11 @@ if TYPE_CHECKING:
 # Characters str.splitlines() breaks on that json.dumps(ensure_ascii=False) leaves raw.
 _LINE_BREAKERS = re.compile("[\u0085\u2028\u2029]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+feed_opened = object()
+"""Signal (``feed``): a JSON Lines exporter started; its batches will be announced."""
+batch_written = object()
+"""Signal (``feed``, ``items``): these items are written, flushed and fsync'd."""
 
 
 def dumps_line(record: dict[str, Any]) -> str:
@@ -70,7 +79,8 @@ class JsonLinesExporter(BaseItemExporter):
         # Written with os.write, so a failed write leaves nothing in Python's buffer to retry.
         self._fd = file_descriptor(file)
         self._regular = self._fd is not None and stat.S_ISREG(os.fstat(self._fd).st_mode)
-        self._synced_size = os.fstat(self._fd).st_size if self._regular else 0
+        self._synced_size = os.fstat(self._fd).st_size if self._fd is not None and self._regular \
+            else 0
         self._buffer = bytearray()
         self._lines = 0
         self._batch: list[Handled] = []
@@ -83,11 +93,14 @@ class JsonLinesExporter(BaseItemExporter):
         # A distributed crawl acknowledges a request once its article is on disk.
         self._crawl = redis_crawl(crawler) if crawler else None
         self._items: list[Any] = []
+        """the items of the batch in memory"""
         if self._crawl:
             self._crawl.feeds += 1
             self._crawl.flushers.append(self.sync)
         if crawler and (run := crawler.get_extension(RunManifest)):
             run.feed_opened(self)
+        if crawler:
+            crawler.signals.send_catch_log(feed_opened, feed=self)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, file, **kwargs: Any) -> JsonLinesExporter:
@@ -104,7 +117,7 @@ class JsonLinesExporter(BaseItemExporter):
         self._lines += 1
         if record.get("version") is not None:
             self._batch.append(exported(record))
-        if self._crawl:
+        if self.crawler:
             self._items.append(item)
         if self._lines >= self.batch_items:
             self.sync()
@@ -140,13 +153,15 @@ class JsonLinesExporter(BaseItemExporter):
         items, self._items = self._items, []
         if self._crawl and items:
             self._crawl.items_written(items)
+        if self.crawler and items:
+            self.crawler.signals.send_catch_log(batch_written, feed=self, items=items)
 
     def _fail(self, exc: OSError, count: int) -> None:
         self.failed = True
-        if self._regular:
+        if self._regular and self._fd is not None:
             with contextlib.suppress(OSError):  # no half-written line left behind, if we can
                 os.ftruncate(self._fd, self._synced_size)
-        name = self.path or getattr(self.file, "name", "the feed")
+        name = self.path or str(getattr(self.file, "name", "the feed"))
         message = (f"Cannot write to {name}: {exc}. The crawl stops; the articles not on disk "
                    f"({count} in this batch) are not marked exported: the next run fetches them.")
         if self.crawler is None:

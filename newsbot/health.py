@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from statistics import median
 from typing import Any
 
@@ -40,7 +41,7 @@ def review(articles: int, fill_rates: dict[str, float | None],
            previous: Iterable[dict[str, Any]], margins: Margins) -> dict[str, Any]:
     """The health section of a manifest: the runs compared with, their medians, and a warning
     for each drop beyond its margin. ``previous`` are usable manifests, newest first."""
-    runs = [m for _, m in zip(range(margins.runs), previous)]
+    runs = list(islice(previous, margins.runs))
     result: dict[str, Any] = {"compared_with": [m.get("run") for m in runs], "baseline": None,
                               "warnings": []}
     if len(runs) < max(1, margins.min_runs):

@@ -8,6 +8,8 @@ the two in step. Bump :data:`SCHEMA_VERSION` whenever a field is added, renamed 
 
 from __future__ import annotations
 
+from typing import Required, TypedDict
+
 import scrapy
 
 SCHEMA_VERSION = 4
@@ -106,3 +108,66 @@ class Article(scrapy.Item):
 
 
 ARTICLE_FIELDS: tuple[str, ...] = tuple(Article.fields)
+
+
+class Author(TypedDict):
+    name: str
+    type: str
+    """``Person`` or ``Organization``"""
+
+
+class Image(TypedDict):
+    url: str | None
+    caption: str | None
+    credit: str | None
+
+
+class Evidence(TypedDict):
+    cue: str
+    text: str
+    agency: str | None
+
+
+class ArticleData(TypedDict, total=False):
+    """An article between stages, typed: what :func:`newsbot.extraction.extract_article` returns,
+    the clean and attribute stages take and give, and :class:`Article` is made from.
+
+    The same keys as :class:`Article` (a test keeps them equal). Every key but ``url`` may be
+    missing or None: each stage fills what it knows. The values come from pages, so the stages
+    that read them still check their types at run time; these are what they guarantee on output.
+    """
+
+    url: Required[str]
+    canonicalUrl: str | None
+    headline: str | None
+    description: str | None
+    articleBody: str | None
+    datePublished: str | None
+    datePublishedRaw: str | None
+    datePublishedSource: str | None
+    dateModified: str | None
+    dateModifiedRaw: str | None
+    dateModifiedSource: str | None
+    authors: list[Author]
+    inLanguage: str | None
+    mainImage: Image | None
+    images: list[Image]
+    articleSection: str | None
+    keywords: list[str]
+    pageType: str | None
+    publisher: str | None
+    dateline: str | None
+    trailers: list[str]
+    sourceOrganization: str | None
+    isSyndicated: bool
+    immediateSource: str | None
+    attributionEvidence: list[Evidence]
+    contentHash: str | None
+    storyId: str | None
+    duplicateOf: str | None
+    crawledAt: str | None
+    id: str | None
+    version: int | None
+    replaces: str | None
+    warcFile: str | None
+    warcRecordId: str | None

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
+from typing import Any, get_type_hints
 from urllib.parse import urlsplit
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -71,13 +72,45 @@ class Outlet:
                    or h == "www." + host for h in self.hosts)
 
     @classmethod
-    def from_dict(cls, data: dict) -> Outlet:
-        known = {f.name for f in fields(cls)}
-        unknown = set(data) - known
+    def from_dict(cls, data: Any) -> Outlet:
+        """An outlet from a JSON object of the file; ValueError (TypeError when not an object)
+        says what is wrong in it."""
+        if not isinstance(data, dict):
+            raise TypeError(f"expected an object with the keys of an outlet, not {data!r}")
+        types = get_type_hints(cls)
+        unknown = sorted(set(data) - set(types))
         if unknown:
-            raise ValueError(f"unknown outlet keys {sorted(unknown)} in {data.get('name')!r}")
-        values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+            raise ValueError(f"unknown keys {unknown}; an outlet has {sorted(types)}")
+        missing = [f.name for f in fields(cls) if f.default is MISSING and f.name not in data]
+        if missing:
+            raise ValueError(f"missing keys {missing}")
+        for key, value in data.items():
+            if not _is_a(value, types[key]):
+                raise ValueError(f"{key!r} must be {_SAID.get(types[key], types[key])}, "
+                                 f"not {json.dumps(value)}")
+        if urlsplit(data["home"]).scheme not in ("http", "https"):
+            raise ValueError(f"'home' must be an http(s) URL, not {json.dumps(data['home'])}")
+        if data.get("article_pattern"):
+            try:
+                re.compile(data["article_pattern"])
+            except re.error as exc:
+                raise ValueError(f"'article_pattern' is not a regular expression: {exc}") from None
+        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v
+                                  for k, v in data.items()}
         return cls(**values)
+
+
+_SAID = {str: "a string", str | None: "a string or null",
+         tuple[str, ...]: "a list of strings"}
+
+
+def _is_a(value: Any, kind: Any) -> bool:
+    """JSON ``value`` has the field type ``kind`` (lists stand for tuples)."""
+    if kind == tuple[str, ...]:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == str | None:
+        return value is None or isinstance(value, str)
+    return isinstance(value, kind) if isinstance(kind, type) else True
 
 
 # The declarations. Each URL carries the public source it was taken from.
@@ -261,10 +294,52 @@ def outlet_for(url: str, outlets: dict[str, Outlet]) -> Outlet | None:
 
 
 def load_outlets(path: str | Path | None = None) -> dict[str, Outlet]:
-    """The built-in outlets, plus those declared in the JSON file at ``path`` (which win)."""
+    """The built-in outlets, plus those declared in the JSON file at ``path`` (which win).
+    ValueError names the file and the line and column of what is wrong in it."""
     outlets = {o.name: o for o in OUTLETS}
     if path:
-        for entry in json.loads(Path(path).read_text(encoding="utf-8")):
-            outlet = Outlet.from_dict(entry)
+        for outlet in read_outlets_file(Path(path)):
             outlets[outlet.name] = outlet
     return outlets
+
+
+def read_outlets_file(path: Path) -> list[Outlet]:
+    """The outlets declared in a JSON file: a list of objects with the keys of :class:`Outlet`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: cannot read the outlets file: {exc}") from None
+
+    def where(offset: int) -> str:
+        line = text.count("\n", 0, offset) + 1
+        return f"{path}:{line}:{offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
+
+    decoder = json.JSONDecoder()
+    outlets: list[Outlet] = []
+    try:
+        offset = _skip_space(text, 0)
+        if text[offset:offset + 1] != "[":
+            raise ValueError(f"{where(offset)}: expected a JSON list of outlet objects")
+        offset = _skip_space(text, offset + 1)
+        while text[offset:offset + 1] != "]":
+            entry, end = decoder.raw_decode(text, offset)
+            try:
+                outlets.append(Outlet.from_dict(entry))
+            except (ValueError, TypeError) as exc:
+                raise ValueError(f"{where(offset)}: outlet {len(outlets) + 1}: {exc}") from None
+            offset = _skip_space(text, end)
+            if text[offset:offset + 1] == ",":
+                offset = _skip_space(text, offset + 1)
+            elif text[offset:offset + 1] != "]":
+                raise ValueError(f"{where(offset)}: expected ',' or ']' after an outlet")
+        if _skip_space(text, offset + 1) != len(text):
+            raise ValueError(f"{where(_skip_space(text, offset + 1))}: text after the list")
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{where(exc.pos)}: not valid JSON: {exc.msg}") from None
+    return outlets
+
+
+def _skip_space(text: str, offset: int) -> int:
+    while offset < len(text) and text[offset] in " \t\r\n":
+        offset += 1
+    return offset

@@ -74,6 +74,8 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {
     "newsbot.middlewares.failures.DownloadFailureMiddleware": 50,
+    # which article URLs were requested, and why those without a response got none
+    "newsbot.extensions.ledger.LedgerDownloaderMiddleware": 55,
     "newsbot.middlewares.network.PublicNetworkMiddleware": 60,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "newsbot.middlewares.robots.RobotsTxtMiddleware": 100,
@@ -85,8 +87,12 @@ DOWNLOADER_MIDDLEWARES = {
     "newsbot.middlewares.incremental.ConditionalGetMiddleware": 585,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "newsbot.middlewares.redirects.RedirectMiddleware": 600,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newsbot.middlewares.failures.RetryMiddleware": 550,
 }
 SPIDER_MIDDLEWARES = {
+    # next to the engine: which articles each response gave, and when the spider was done
+    "newsbot.extensions.ledger.LedgerSpiderMiddleware": 5,
     "newsbot.middlewares.traps.TrapGuardMiddleware": 900,
     # archives article responses (NEWSBOT_ARCHIVE) just before the spider extracts them
     "newsbot.middlewares.archive.ArchiveMiddleware": 950,
@@ -95,6 +101,8 @@ SPIDER_MIDDLEWARES = {
 }
 
 # --- Discovery --------------------------------------------------------------------------------
+# A page requested as a front and as an article is fetched once (newsbot/discovery/roles.py).
+DUPEFILTER_CLASS = "newsbot.dupefilter.RoleDupeFilter"
 # JSON file with extra outlet declarations (a list of objects with the keys of Outlet).
 NEWSBOT_OUTLETS_FILE = None
 # How many links deep to follow from a section front (0: only the front's own article links).
@@ -220,6 +228,8 @@ EXTENSIONS = {
     "scrapy.extensions.logstats.LogStats": None,  # replaced by the progress line below
     "newsbot.extensions.summary.CrawlSummary": 500,
     "newsbot.extensions.state.CrawlStateKeeper": 100,
+    # before RunManifest: the ledger is settled when the manifest is written
+    "newsbot.extensions.ledger.PageLedger": 550,
     "newsbot.extensions.runs.RunManifest": 600,
     "newsbot.extensions.health.CrawlHealth": 610,
     "newsbot.extensions.deferred.DeferredRequests": 510,

@@ -31,24 +31,42 @@ AMP_PATH = re.compile(r"(^/amp(?=/)|/amp/?$|\.amp(?=\.html?$)|\.amp$)", re.IGNOR
 
 
 def clean_url(url: str) -> str:
-    """Canonical request URL: sorted query, no fragment, no tracking or session parameters."""
-    parts = urlsplit(url.strip())
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not TRACKING_PARAMS.match(k)]
-    path = SESSION_PATH_PARAM.sub("", parts.path)
-    return canonicalize_url(urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), "")))
+    """Canonical request URL: sorted query, no fragment, no tracking or session parameters.
+
+    Links come from pages: one that is no URL (``http://[::1``, a port over 65535, a scheme
+    without a host) comes back stripped but otherwise as it was, for the fetch to fail on,
+    instead of raising here.
+    """
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        if parts.scheme and not parts.netloc:
+            return url  # w3lib would make "http:///x" "http:////x", then "http://x/"
+        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                 if not TRACKING_PARAMS.match(k)]
+        path = SESSION_PATH_PARAM.sub("", parts.path)
+        return canonicalize_url(urlunsplit((parts.scheme, parts.netloc, path, urlencode(query),
+                                            "")))
+    except ValueError:
+        return url
 
 
 def url_key(url: str) -> str:
-    """Deduplication key: :func:`clean_url` with AMP/mobile/www variants folded together."""
-    parts = urlsplit(clean_url(url))
+    """Deduplication key: :func:`clean_url` with AMP/mobile/www variants folded together (a
+    string that is no URL is its own key)."""
+    cleaned = clean_url(url)
+    try:
+        parts = urlsplit(cleaned)
+        port = parts.port
+    except ValueError:
+        return cleaned
     host = (parts.hostname or "").lower()
     for prefix in HOST_PREFIXES:
         if host.startswith(prefix) and host.count(".") >= 2:
             host = host[len(prefix):]
             break
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
     path = AMP_PATH.sub("", parts.path).rstrip("/") or "/"
     return urlunsplit(("", host, path, parts.query, ""))[2:]
 

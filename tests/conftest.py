@@ -6,10 +6,20 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 import netguard
 
 TESTS = Path(__file__).parent
+# Property tests of the parsers (tests/**/test_*_fuzz.py): `make test` tries a fixed, repeatable
+# sample of inputs per property; `make fuzz` (HYPOTHESIS_PROFILE=fuzz) tries many more, new ones
+# each run, and keeps the failing ones in .hypothesis/ to try first next time.
+settings.register_profile("test", max_examples=40, derandomize=True, database=None,
+                          deadline=None, print_blob=True)
+settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", 1000)),
+                          deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "test"))
 GUARD_LOG = Path(os.environ.setdefault(
     "NEWSBOT_NETGUARD_LOG", str(TESTS.parent / ".pytest_cache" / "netguard.log")))
 # Subprocesses (crawls, the demo) load tests/sitecustomize, which installs the same guard.

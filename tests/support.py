@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -52,7 +53,8 @@ def article_page(headline: str, paragraphs: list[str], *, published: str | None 
 <script type="application/ld+json">{json.dumps(ld)}</script>
 {head}
 </head><body>
-<header><nav><a href="/">Home</a> <a href="/world/">World</a> <a href="/about">About us</a></nav></header>
+<header><nav><a href="/">Home</a> <a href="/world/">World</a>
+<a href="/about">About us</a></nav></header>
 <main><article><h1>{html.escape(headline)}</h1>
 {before}
 {body}
@@ -86,6 +88,45 @@ class CrawlResult:
     items: list[dict] = field(default_factory=list)
 
 
+def crawl_stats(log: str) -> dict[str, int | float]:
+    """The numeric stats of Scrapy's end-of-crawl dump in ``log`` (empty without one)."""
+    if "Dumping Scrapy stats:" not in log:
+        return {}
+    dump = log.split("Dumping Scrapy stats:", 1)[-1]
+    return {m[1]: float(m[2]) if "." in m[2] else int(m[2])
+            for m in re.finditer(r"^ ?[{ ]'([^']+)': (-?[0-9.]+),?}?$", dump, re.MULTILINE)}
+
+
+def check_ledger(source: str | dict, *, unsettled_articles: int | None = None) -> dict[str, int]:
+    """Assert that a crawl's page ledger adds up: its outcomes (``newsbot/ledger/*``) sum to
+    the responses it received, and a response is left open (``unsettled/*``) only by a run that
+    says it may have lost data. ``source`` is the crawl's log (its stats dump) or a manifest.
+    Returns the outcomes; ``unsettled_articles`` also checks ``newsbot/discovery/unsettled``."""
+    if isinstance(source, dict):  # a manifest
+        ledger = source["counts"]["ledger"]
+        outcomes = {f"{kind}/{detail}" if detail else kind: n
+                    for kind, row in ledger["table"].items()
+                    for detail, n in (row["by"].items() or [("", row["total"])])}
+        responses, unsettled, problems = (ledger["responses"], ledger["unsettled_articles"],
+                                          source["problems"])
+    else:
+        stats = crawl_stats(source)
+        assert stats, "the crawl ended without dumping its stats"
+        outcomes = {k.removeprefix("newsbot/ledger/"): v for k, v in stats.items()
+                    if k.startswith("newsbot/ledger/")}
+        responses = stats.get("downloader/response_count", 0)
+        unsettled = stats.get("newsbot/discovery/unsettled", 0)
+        problems = [k for k in stats if k.startswith("newsbot/problems/")]
+    assert sum(outcomes.values()) == responses, (
+        f"page ledger: {sum(outcomes.values())} outcomes for {responses} responses: {outcomes}")
+    left_open = {k: v for k, v in outcomes.items() if k.startswith("unsettled/")}
+    assert not left_open or problems, f"responses left open by a run without problems: {left_open}"
+    if unsettled_articles is not None:
+        assert unsettled == unsettled_articles, f"{unsettled} unsettled article(s), not " \
+                                                f"{unsettled_articles}"
+    return outcomes
+
+
 def crawl_command(cwd: Path, spider: str, args: dict[str, str], *,
                   outlets: list[dict] | None = None, settings: dict[str, str] | None = None,
                   output: str | None = "out.jsonl") -> list[str]:
@@ -112,10 +153,13 @@ def crawl_env() -> dict[str, str]:
 def run_crawl(cwd: Path, spider: str, args: dict[str, str], *, outlets: list[dict] | None = None,
               settings: dict[str, str] | None = None, output: str | None = "out.jsonl",
               timeout: float = 90) -> CrawlResult:
-    """``scrapy crawl`` in a subprocess, as a user runs it; items read back from ``output``."""
+    """``scrapy crawl`` in a subprocess, as a user runs it; items read back from ``output``.
+    A crawl that ran (it dumped its stats) has its page ledger checked (:func:`check_ledger`)."""
     command = crawl_command(cwd, spider, args, outlets=outlets, settings=settings, output=output)
     proc = subprocess.run(command, cwd=cwd, env=crawl_env(), capture_output=True, text=True,
                           timeout=timeout)
+    if crawl_stats(proc.stderr):
+        check_ledger(proc.stderr)
     items = []
     if output and (cwd / output).exists():
         items = [json.loads(line) for line in (cwd / output).read_text().splitlines()]

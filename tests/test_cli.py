@@ -7,6 +7,7 @@ import struct
 import subprocess
 import sys
 import termios
+from pathlib import Path
 
 from support import PAGES
 
@@ -122,3 +123,33 @@ def test_extract_warc_stops_at_the_last_good_record_of_a_cut_file(tmp_path):
     assert f"{not_warc}: not a WARC file" in proc.stderr
     proc = newsbot("extract", "--warc", str(cut), "--url", "https://x.test/")
     assert proc.returncode == 2 and "--warc reads the URLs from the WARC files" in proc.stderr
+
+
+def test_newsbot_crawl_runs_from_a_folder_outside_the_repository(tmp_path):
+    """An installed newsbot has no scrapy.cfg: `newsbot crawl` finds its settings anyway and
+    writes data/ where it is run."""
+    from scrapy.utils.conf import closest_scrapy_cfg
+
+    from newsbot.demo.server import serve_sites
+    from support import LOOPBACK_SETTINGS, article_page, lorem, write_files
+
+    site = write_files(tmp_path / "site", {"/a.html": article_page("Ferry service resumes",
+                                                                   lorem("ferry"))})
+    here = tmp_path / "elsewhere"
+    here.mkdir()
+    assert not closest_scrapy_cfg(str(here))
+    env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
+    command = [str(Path(sys.executable).with_name("newsbot")), "crawl", "article"]
+    for name, value in LOOPBACK_SETTINGS.items():
+        command += ["-s", f"{name}={value}"]
+    with serve_sites({"site": site}) as servers:
+        proc = subprocess.run([*command, "-a", f"url={servers['site'].base_url}/a.html"],
+                              cwd=here, env=env, capture_output=True, text=True, timeout=90)
+        assert proc.returncode == 0, proc.stderr
+        [partition] = (here / "data").glob("*/*.jsonl")
+        assert json.loads(partition.read_text())["headline"] == "Ferry service resumes"
+        bad = subprocess.run([*command, "-a", f"url={servers['site'].base_url}/a.html", "-s",
+                              "NEWSBOT_DEDUP_MODE=dorp"], cwd=here, env=env, capture_output=True,
+                             text=True, timeout=60)
+        assert bad.returncode == 2 and "NEWSBOT_DEDUP_MODE" in bad.stderr
+    assert "crawl" in newsbot("--help").stdout

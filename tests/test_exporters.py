@@ -24,7 +24,8 @@ def test_every_field_on_every_line_in_a_fixed_order():
 
 def test_line_separators_and_lone_surrogates_cannot_break_records():
     hostile = ["a\u2028b", "c\u2029d", "e\u0085f", "g\x1eh", "\ud800 lone", "\x00nul"]
-    data = export(*(Article(url="https://x.test/%d" % i, headline=h) for i, h in enumerate(hostile)))
+    data = export(*(Article(url=f"https://x.test/{i}", headline=h)
+                    for i, h in enumerate(hostile)))
     text = data.decode("utf-8")  # valid UTF-8 despite the surrogate
     lines = text.splitlines()
     assert len(lines) == len(hostile)

@@ -32,7 +32,8 @@ def test_every_declared_source_url_cites_where_it_comes_from():
             assert "#" in window, f"no source comment near {url}"
 
 
-@pytest.mark.parametrize("name", ["../../tmp/pwn", "/etc/cron.d/x", "a\x00b", "x\ny", "A", "a" * 65])
+@pytest.mark.parametrize("name", ["../../tmp/pwn", "/etc/cron.d/x", "a\x00b", "x\ny", "A",
+                                  "a" * 65])
 def test_unsafe_names_are_refused(name):
     with pytest.raises(ValueError):
         Outlet(name=name, title="x", home="https://x.test/")

@@ -21,6 +21,7 @@ import pytest
 
 from newsbot.demo.run import DEMO_DIR, SITES, write_outlets
 from newsbot.demo.server import serve_sites
+from support import check_ledger
 
 ROOT = Path(__file__).parent.parent
 EXPECTED = json.loads((DEMO_DIR / "expected.json").read_text(encoding="utf-8"))
@@ -89,7 +90,8 @@ def test_deploy_to_scrapyd_and_run_the_demo_crawl(scrapyd, tmp_path):
             ("project", "newsbot"), ("spider", "news"), ("outlet", ",".join(SITES)),
             *(("setting", f"{k}={v}") for k, v in settings.items())])["jobid"]
         deadline = time.monotonic() + 120
-        while not any(j["id"] == job for j in api(base, "listjobs.json?project=newsbot")["finished"]):
+        while not any(j["id"] == job
+                      for j in api(base, "listjobs.json?project=newsbot")["finished"]):
             assert time.monotonic() < deadline, (home / "scrapyd.log").read_text()
             time.sleep(0.3)
 
@@ -99,4 +101,5 @@ def test_deploy_to_scrapyd_and_run_the_demo_crawl(scrapyd, tmp_path):
     manifest = json.loads(partition.with_name(partition.name.replace(".jsonl", ".manifest.json"))
                           .read_text())
     assert manifest["completed"] is True and manifest["scrapyd_job"] == job
+    check_ledger(manifest, unsettled_articles=0)
     assert "Process died" not in (home / "scrapyd.log").read_text()  # exit status 0

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
+import brotli
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import BufferedReader, ChunkedDataException, ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
@@ -219,7 +220,8 @@ def read_pages(stream: BinaryIO, max_bytes: int,
     when the input ends inside one, and every record must hold its whole ``Content-Length``.
     """
     records = 0
-    buffered = io.BufferedReader(stream) if not hasattr(stream, "peek") else stream
+    buffered = (io.BufferedReader(stream)  # type: ignore[type-var]  # any binary stream reads
+                if not hasattr(stream, "peek") else stream)
     members = _Members(buffered) if buffered.peek(2)[:2] == b"\x1f\x8b" else None
     try:
         for record in ArchiveIterator(io.BufferedReader(members, 1 << 16) if members else buffered,
@@ -244,6 +246,7 @@ def read_pages(stream: BinaryIO, max_bytes: int,
 
 
 _HTTP = StatusAndHeadersParser([], verify=False)
+_CHUNK = 64 * 1024
 
 
 def _page(record: ArcWarcRecord, max_bytes: int,
@@ -294,7 +297,10 @@ def _decoded(http: StatusAndHeaders, raw: bytes, max_bytes: int) -> bytes:
         encoding = None
     elif encoding not in BufferedReader.get_supported_decompressors():
         raise ValueError(f"unknown Content-Encoding {encoding!r}")
-    if (http.get_header("Transfer-Encoding") or "").lower() == "chunked":
+    chunked = (http.get_header("Transfer-Encoding") or "").lower() == "chunked"
+    if encoding == "br":
+        return _unbrotli(ChunkedDataReader(io.BytesIO(raw)).read() if chunked else raw, max_bytes)
+    if chunked:
         stream = ChunkedDataReader(io.BytesIO(raw), decomp_type=encoding)
     elif encoding:
         stream = BufferedReader(io.BytesIO(raw), decomp_type=encoding)
@@ -306,6 +312,26 @@ def _decoded(http: StatusAndHeaders, raw: bytes, max_bytes: int) -> bytes:
     if encoding and (stream.decompressor is None or not getattr(stream.decompressor, "eof", True)
                      and len(body) <= max_bytes):
         raise ValueError(f"the payload is not complete {encoding} data")
+    return body
+
+
+def _unbrotli(raw: bytes, max_bytes: int) -> bytes:
+    """A brotli payload inflated (up to just over ``max_bytes``). warcio's own brotli reader
+    fails on brotli 1.1 and later: it sets an attribute the C decompressor does not have."""
+    decompressor = brotli.Decompressor()
+    try:
+        parts = [decompressor.process(raw, output_buffer_limit=_CHUNK)]
+        size = len(parts[0])
+        while not decompressor.is_finished() and size <= max_bytes:
+            parts.append(decompressor.process(b"", output_buffer_limit=_CHUNK))
+            if not parts[-1]:
+                break
+            size += len(parts[-1])
+    except brotli.error as exc:
+        raise ValueError(f"the payload is not br data ({exc})") from None
+    body = b"".join(parts)
+    if not decompressor.is_finished() and len(body) <= max_bytes:
+        raise ValueError("the payload is not complete br data")
     return body
 
 

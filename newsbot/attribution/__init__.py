@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from newsbot.attribution.agencies import Agencies, name_key
 from newsbot.cleaning.patterns import DATELINE
+from newsbot.items import ArticleData, Evidence
 
 # Strongest first: which cue decides sourceOrganization when cues disagree (a composite).
 CUE_ORDER = ("domain", "jsonld:sourceOrganization", "jsonld:provider", "isBasedOn", "canonical",
@@ -37,10 +38,10 @@ class Attribution:
     sourceOrganization: str | None = None
     isSyndicated: bool = False
     immediateSource: str | None = None
-    attributionEvidence: list[dict[str, Any]] = field(default_factory=list)
+    attributionEvidence: list[Evidence] = field(default_factory=list)
 
     def add(self, cue: str, text: str, agency: str | None) -> None:
-        entry = {"cue": cue, "text": text, "agency": agency}
+        entry: Evidence = {"cue": cue, "text": text, "agency": agency}
         if entry not in self.attributionEvidence:
             self.attributionEvidence.append(entry)
 
@@ -66,7 +67,8 @@ def _trailer(line: str, attribution: Attribution, agencies: Agencies,
                 attribution.immediateSource = part
         return
     if m := _INPUTS.match(line):
-        named = [a for p in _SPLIT.split(m.group("value") or "") if (a := agencies.by_name(p))]
+        named: list[str | None] = [
+            a for p in _SPLIT.split(m.group("value") or "") if (a := agencies.by_name(p))]
         for agency in named or [None]:
             attribution.add("trailer", line, agency)
         return
@@ -75,7 +77,7 @@ def _trailer(line: str, attribution: Attribution, agencies: Agencies,
         attribution.add("trailer", line, agency)
 
 
-def attribute(article: dict[str, Any], agencies: Agencies) -> Attribution:
+def attribute(article: ArticleData, agencies: Agencies) -> Attribution:
     """Attribution fields of a cleaned article.
 
     ``article["attributionEvidence"]`` holds the raw JSON-LD cues of the extract stage; they are

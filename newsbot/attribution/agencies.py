@@ -36,8 +36,19 @@ class Agencies:
         self.all: dict[str, Agency] = {}
         for code, entry in config.items():
             if not isinstance(entry, dict) or set(entry) - _KEYS:
-                raise ValueError(f"NEWSBOT_ATTRIBUTION_AGENCIES[{code!r}] must be an object with "
-                                 f"keys among {sorted(_KEYS)}, not {entry!r}")
+                raise ValueError(f"agency {code!r} must be an object with keys among "
+                                 f"{sorted(_KEYS)}, not {entry!r}")
+            for key, values in entry.items():
+                if not isinstance(values, list | tuple) or not all(isinstance(v, str)
+                                                                    for v in values):
+                    raise ValueError(f"agency {code!r}: {key!r} must be a list of strings, "
+                                     f"not {values!r}")
+            for pattern in entry.get("trailers", ()):
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise ValueError(f"agency {code!r}: trailer {pattern!r} is not a regular "
+                                     f"expression: {exc}") from None
             self.all[code] = Agency(
                 code, tuple(entry.get("names", ())), tuple(entry.get("codes", ())),
                 tuple(d.lower().removeprefix("www.") for d in entry.get("domains", ())),

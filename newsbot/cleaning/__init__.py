@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
 
 from newsbot.cleaning.patterns import (
     BOILERPLATE,
@@ -28,6 +27,7 @@ from newsbot.cleaning.patterns import (
 )
 from newsbot.cleaning.plain import plain_fields
 from newsbot.dedup.fingerprints import body_hash
+from newsbot.items import ArticleData, Author, Image
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -37,7 +37,8 @@ _TRAILING_PROMPT = re.compile(r"\s*(?:\.\.\.|…|!+|:)$")
 
 def normalise_text(text: str) -> str:
     """NFC, visible characters only, single spaces. (NFKC would rewrite legitimate text.)"""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    # invisible characters go first: one between a letter and its accent stops them composing
+    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
     return _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip()
 
 
@@ -62,7 +63,7 @@ def is_boilerplate(paragraph: str) -> bool:
     return any(BOILERPLATE.match(text) for text in {paragraph, inner, trimmed})
 
 
-def is_byline(paragraph: str, authors: list[dict]) -> bool:
+def is_byline(paragraph: str, authors: list[Author]) -> bool:
     """A line that only names the article's authors ("Von Ida Wren", "By A and B"): the byline,
     which extractors leave in the text and ``authors`` already holds."""
     if not authors or len(paragraph.split()) > MAX_BYLINE_WORDS or TRAILER.match(paragraph):
@@ -73,23 +74,23 @@ def is_byline(paragraph: str, authors: list[dict]) -> bool:
     return rest != paragraph.casefold() and not BYLINE_WORDS.sub("", rest).strip()
 
 
-def _is_caption(paragraph: str, known: dict[str, dict]) -> bool:
+def _is_caption(paragraph: str, known: dict[str, Image]) -> bool:
     if _key(paragraph) in known:
         return True
     return len(paragraph.split()) <= MAX_CAPTION_WORDS and split_credit(paragraph)[1] is not None
 
 
-def _attach_caption(article: dict[str, Any], paragraph: str, known: dict[str, dict]) -> None:
+def _attach_caption(article: ArticleData, paragraph: str, known: dict[str, Image]) -> None:
     """Give the caption to the image it describes (or a url-less image) unless it has one."""
     if _key(paragraph) in known:
         return
     caption, credit = split_credit(paragraph)
     main = article.get("mainImage")
     if main and not main.get("caption"):
-        main.update(caption=caption, credit=main.get("credit") or credit)
+        main["caption"], main["credit"] = caption, main.get("credit") or credit
         images = article.get("images") or []
         if not any(img.get("url") == main.get("url") for img in images):
-            article["images"] = [dict(main), *images]
+            article["images"] = [main.copy(), *images]
         return
     article.setdefault("images", []).append({"url": None, "caption": caption, "credit": credit})
 
@@ -117,28 +118,31 @@ def _take_trailers(paragraphs: list[str]) -> tuple[list[str], list[str]]:
     return trailers, paragraphs[:end]
 
 
-def clean_article(article: dict[str, Any]) -> dict[str, Any]:
+def clean_article(article: ArticleData) -> ArticleData:
     """A cleaned copy of ``article``: see the module docstring for what changes."""
     article = plain_fields(article)
-    for field in ("headline", "description"):
-        if article.get(field):
-            article[field] = normalise_text(article[field])
-    known = {}
+    if headline := article.get("headline"):
+        article["headline"] = normalise_text(headline)
+    if description := article.get("description"):
+        article["description"] = normalise_text(description)
+    known: dict[str, Image] = {}
     for image in article.get("images") or []:
-        if image.get("caption"):
-            full = " ".join(filter(None, [image["caption"], image.get("credit")]))
-            known[_key(full)] = known[_key(image["caption"])] = image
+        if caption := image.get("caption"):
+            full = " ".join(filter(None, [caption, image.get("credit")]))
+            known[_key(full)] = known[_key(caption)] = image
     headline_key = _key(article.get("headline") or "")
     authors = article.get("authors") or []
 
     kept: list[str] = []
     trailers: list[str] = []
-    for index, raw in enumerate((article.get("articleBody") or "").split("\n")):
+    for raw in (article.get("articleBody") or "").split("\n"):
         paragraph = normalise_text(raw)
         if not paragraph or is_boilerplate(paragraph) or is_byline(paragraph, authors):
             continue
-        if index < 3 and not kept and _key(paragraph) == headline_key:
-            continue  # the headline repeated at the top of the text
+        if not kept and _key(paragraph) == headline_key:
+            # the headline repeated at the top of the text, below any lines dropped here (once
+            # they are gone it is the top: cleaning again must not find more to drop)
+            continue
         if _is_caption(paragraph, known):
             _attach_caption(article, paragraph, known)
             continue
@@ -149,7 +153,8 @@ def clean_article(article: dict[str, Any]) -> dict[str, Any]:
     trailers, kept = _take_trailers(kept)
     dateline, kept = _take_dateline(kept)
     body = "\n\n".join(kept)
-    article.update(articleBody=body or None, contentHash=body_hash(body) if body else None)
+    article["articleBody"] = body or None
+    article["contentHash"] = body_hash(body) if body else None
     if dateline:
         article["dateline"] = dateline
     if trailers:

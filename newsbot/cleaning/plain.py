@@ -9,7 +9,9 @@ reader of the JSON Lines renders it into, it is text and links, never markup or 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
+
+from newsbot.items import ArticleData, Image
 
 _SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<!--.*?-->|</?[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?/?>", re.DOTALL)
@@ -33,12 +35,11 @@ def web_url(url: Any) -> str | None:
     return None
 
 
-def plain_fields(article: dict[str, Any]) -> dict[str, Any]:
+def plain_fields(article: ArticleData) -> ArticleData:
     """A copy of ``article`` with text fields as plain text and URL fields http(s) only."""
-    article = {**article}
-    for field in TEXT_FIELDS:
-        if isinstance(article.get(field), str):
-            article[field] = plain_text(article[field])
+    text = cast(dict[str, Any], article)  # extracted values are what the page gave: checked here
+    article = cast(ArticleData, {**text, **{field: plain_text(text[field]) for field in TEXT_FIELDS
+                                            if isinstance(text.get(field), str)}})
     if article.get("keywords"):
         article["keywords"] = [plain_text(k) for k in article["keywords"] if isinstance(k, str)]
     if article.get("authors"):
@@ -46,14 +47,15 @@ def plain_fields(article: dict[str, Any]) -> dict[str, Any]:
                               for a in article["authors"] if isinstance(a, dict)]
     if "canonicalUrl" in article:
         article["canonicalUrl"] = web_url(article["canonicalUrl"])
-    if article.get("mainImage"):
-        article["mainImage"] = _image(article["mainImage"])
+    if main := article.get("mainImage"):
+        article["mainImage"] = _image(main)
     if article.get("images"):
         article["images"] = [_image(i) for i in article["images"] if isinstance(i, dict)]
     return article
 
 
-def _image(image: dict[str, Any]) -> dict[str, Any]:
-    return {**image, "url": web_url(image.get("url")),
-            **{k: plain_text(image[k]) for k in ("caption", "credit")
-               if isinstance(image.get(k), str)}}
+def _image(image: Image) -> Image:
+    found = cast(dict[str, Any], image)
+    return cast(Image, {**found, "url": web_url(found.get("url")),
+                        **{k: plain_text(found[k]) for k in ("caption", "credit")
+                           if isinstance(found.get(k), str)}})

@@ -69,7 +69,7 @@ def _write_csv(records: Iterable[dict[str, Any]], f: IO[str], names: Sequence[st
 
 
 # --- Parquet ----------------------------------------------------------------------------------
-def parquet_schema(names: Sequence[str]):
+def parquet_schema(names: Sequence[str]) -> Any:
     import pyarrow as pa
 
     image = pa.struct([("url", pa.string()), ("caption", pa.string()), ("credit", pa.string())])
@@ -95,7 +95,7 @@ def timestamp(value: Any) -> datetime | None:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-def _column_value(value: Any, kind) -> Any:
+def _column_value(value: Any, kind: Any) -> Any:
     import pyarrow as pa
 
     if value is None:

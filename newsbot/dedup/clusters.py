@@ -89,6 +89,7 @@ class Clusterer:
               s: Scores | None, bridged: list[str], related: list[str]) -> Placement:
         incumbent = self.index.leader(story)
         added = self.index.add(replace(doc, story=story), url_keys, band_keys)
+        assert added.id is not None  # given by the index
         if incumbent is None or elect(incumbent, added):
             self.index.set_leader(story, added.id)
             return Placement(kind, added, added, s, incumbent, bridged, related)
@@ -98,6 +99,7 @@ class Clusterer:
                band_keys: np.ndarray) -> Placement:
         """A new version of an indexed article (same URL, new text): it replaces the old one in
         the index and stays in its story, as its original if the old version was."""
+        assert earlier.id is not None  # found in the index
         self.index.remove(earlier.id)
         added = self.index.add(replace(doc, story=earlier.story), url_keys, band_keys)
         leader = self.index.leader(earlier.story) or added

@@ -48,7 +48,8 @@ def signature(hashes: np.ndarray, index: _Index) -> np.ndarray:
     minhash = MinHash(num_perm=index.num_perm, seed=SEED, hashfunc=int,
                       permutations=index.permutations, scheme="affine32")
     minhash.update_batch(hashes.tolist())
-    return minhash.hashvalues
+    values: np.ndarray = minhash.hashvalues
+    return values
 
 
 def _band_keys(sig: np.ndarray, index: _Index) -> np.ndarray:

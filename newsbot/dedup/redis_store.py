@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import Any, cast
 
 import numpy as np
 import redis
@@ -35,9 +36,11 @@ class RedisIndex:
     """:class:`NearIndex` in Redis (a client returning bytes)."""
 
     def __init__(self, client: redis.Redis):
-        self.redis = client
-        if not client.set(P + "layout", LAYOUT, nx=True):
-            layout = client.get(P + "layout")
+        # Any: redis-py types each reply of the sync client as "Awaitable or Any"
+        # (redis/redis-py#3497); its replies are bytes, lists and ints, checked where read.
+        self.redis: Any = cast(Any, client)
+        if not self.redis.set(P + "layout", LAYOUT, nx=True):
+            layout = self.redis.get(P + "layout")
             if layout is not None and layout.decode() != LAYOUT:
                 raise IndexMismatch(f"the Redis index {P}* was built with LSH layout "
                                     f"{layout.decode()!r}, not {LAYOUT!r}: delete its keys to "

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -80,7 +80,7 @@ _DOC_COLUMNS = ("id, url, publisher, content_hash, day, published, language, age
                 "source_org, canonical_key, story, body, lead")
 
 
-def _doc(row: tuple) -> Doc:
+def _doc(row: tuple[Any, ...]) -> Doc:
     (doc_id, url, publisher, content_hash, day, published, language, agency_page, source_org,
      canonical_key, story, body, lead) = row
     return Doc(url, publisher, content_hash, day, published, language, agency_page, source_org,

@@ -64,7 +64,7 @@ class SiteServer(ThreadingHTTPServer):
     @property
     def base_url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def resolve(self, raw_path: str) -> tuple[int, str, bytes]:
         path = unquote(urlsplit(raw_path).path)

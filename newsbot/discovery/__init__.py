@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Entry:
-    """One URL announced by a sitemap (``<url>``/``<sitemap>``) or a feed (``<item>``/``<entry>``)."""
+    """One URL announced by a sitemap (``<url>``, ``<sitemap>``) or a feed (``<item>``,
+    ``<entry>``)."""
 
     loc: str
     lastmod: str | None = None

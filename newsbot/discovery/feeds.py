@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
+from lxml import etree
 from parsel import Selector
 
 from newsbot.discovery import Entry
@@ -42,14 +42,14 @@ def parse_feed(body: bytes, base_url: str, max_entries: int = 10_000) -> Feed:
         items = children(root, "entry")
     else:
         raise XmlRejected(f"root element is <{kind or '?'}>, not an RSS or Atom feed")
-    entries = []
+    entries: list[Entry] = []
     skipped = 0
     for item in items:
         if len(entries) >= max_entries:
             break
         link = _link(item)
         url = absolute(link, base_url) if link else None
-        if not url or not url.startswith(("http://", "https://")):
+        if not url:
             skipped += 1
             continue
         entries.append(Entry(
@@ -62,16 +62,16 @@ def parse_feed(body: bytes, base_url: str, max_entries: int = 10_000) -> Feed:
     return Feed(entries, skipped, problem)
 
 
-def _link(item) -> str | None:
+def _link(item: etree._Element) -> str | None:
     for link in children(item, "link"):
         if href := link.get("href"):  # Atom
             if link.get("rel", "alternate") == "alternate":
-                return href.strip()
+                return str(href).strip()
         elif link.text and link.text.strip():  # RSS
-            return link.text.strip()
+            return str(link.text).strip()
     guid = next(children(item, "guid"), None)
     if guid is not None and guid.get("isPermaLink", "true") == "true" and guid.text:
-        return guid.text.strip()
+        return str(guid.text).strip()
     return None
 
 
@@ -80,6 +80,9 @@ def feeds_from_html(html: str, base_url: str) -> list[str]:
     selector = Selector(text=html)
     urls = []
     for link in selector.xpath('//link[contains(concat(" ", @rel, " "), " alternate ")]'):
-        if (link.attrib.get("type") or "").strip().lower() in FEED_TYPES and link.attrib.get("href"):
-            urls.append(urljoin(base_url, link.attrib["href"].strip()))
-    return list(dict.fromkeys(u for u in urls if u.startswith(("http://", "https://"))))
+        # attributes by name: .attrib reads them all, and raises on a malformed one's name
+        kind = (link.xpath("@type").get() or "").strip().lower()
+        href = (link.xpath("@href").get() or "").strip()
+        if kind in FEED_TYPES and href:
+            urls.append(absolute(href, base_url))
+    return list(dict.fromkeys(u for u in urls if u))

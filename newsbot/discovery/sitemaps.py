@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scrapy.utils.sitemap import sitemap_urls_from_robots
-
-from newsbot.discovery import Entry
 from lxml import etree
 
+from newsbot.discovery import Entry
 from newsbot.discovery.xml import (
     XmlRejected,
     absolute,
@@ -52,7 +50,7 @@ def parse_sitemap(body: bytes, base_url: str, max_entries: int = MAX_ENTRIES) ->
             fields.setdefault(local(child), child)
         loc = text_of(fields.get("loc"))
         url = absolute(loc, base_url) if loc else None
-        if not url or not url.startswith(("http://", "https://")):
+        if not url:
             skipped += 1
             continue
         news = fields.get("news")
@@ -67,6 +65,15 @@ def parse_sitemap(body: bytes, base_url: str, max_entries: int = MAX_ENTRIES) ->
 
 
 def sitemaps_from_robots(body: bytes, base_url: str) -> list[str]:
-    """http(s) ``Sitemap:`` URLs of a robots.txt (invalid UTF-8 lines are skipped)."""
-    return [u for u in sitemap_urls_from_robots(body, base_url=base_url)
-            if u.startswith(("http://", "https://"))]
+    """http(s) ``Sitemap:`` URLs of a robots.txt (lines that are not UTF-8 or hold no URL are
+    skipped; Scrapy's ``sitemap_urls_from_robots`` stops at the first line urljoin rejects)."""
+    urls = []
+    for line in body.splitlines():
+        if line.lstrip()[:8].lower() == b"sitemap:":
+            try:
+                url = absolute(line.partition(b":")[2].strip().decode(), base_url)
+            except UnicodeDecodeError:
+                continue
+            if url:
+                urls.append(url)
+    return urls

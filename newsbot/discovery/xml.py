@@ -17,11 +17,11 @@ A body that is valid UTF-8 is read as UTF-8 whatever its XML declaration says (f
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterator
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
-from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from scrapy.utils.gz import gunzip
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -37,9 +37,9 @@ def inflate(body: bytes, max_size: int) -> bytes:
         return body
     try:
         return gunzip(body, max_size=max_size)
-    except _DecompressionMaxSizeExceeded:
+    except ValueError:  # what gunzip raises beyond max_size (broken streams raise OSError)
         raise XmlRejected(f"gzip body inflates beyond {max_size} bytes") from None
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:  # gunzip lets a corrupt stream's zlib.error out
         raise XmlRejected(f"broken gzip body: {exc}") from None
 
 
@@ -114,9 +114,18 @@ def children(element: etree._Element, name: str) -> Iterator[etree._Element]:
     return (child for child in element if local(child) == name)
 
 
-def absolute(loc: str, base_url: str) -> str:
-    """``loc`` resolved against ``base_url`` (fast path for the usual absolute http(s) URL)."""
-    return loc if loc.startswith(("http://", "https://")) else urljoin(base_url, loc)
+def absolute(loc: str, base_url: str) -> str | None:
+    """``loc`` resolved against ``base_url`` as an http(s) URL a crawler can request, or None:
+    another scheme, or no URL at all (``http://[::1``, a port over 65535, which
+    ``scrapy.Request`` and ``urljoin`` raise on)."""
+    try:
+        url = loc if loc.startswith(("http://", "https://")) else urljoin(base_url, loc)
+        if not url.startswith(("http://", "https://")):
+            return None
+        urlsplit(url).port  # noqa: B018 (raises on a port out of range)
+    except ValueError:
+        return None
+    return url
 
 
 def child_text(element: etree._Element, *path: str) -> str | None:

@@ -107,7 +107,7 @@ def connect(url: str, outage_timeout: float) -> PatientRedis:
     """A client for ``url`` (bytes in, bytes out), checked now; :class:`RedisUnavailable` if not
     usable."""
     try:
-        client = PatientRedis.from_url(
+        client: PatientRedis = PatientRedis.from_url(  # type: ignore[assignment]
             url, socket_connect_timeout=5, socket_timeout=30, retry=Retry(NoBackoff(), 0),
             health_check_interval=30)
     except ValueError as exc:
@@ -119,7 +119,8 @@ def connect(url: str, outage_timeout: float) -> PatientRedis:
         redis.Redis.execute_command(client, "PING")  # once, not patiently
     except (redis.RedisError, OSError) as exc:
         raise RedisUnavailable(
-            f"Cannot use Redis at {shown(url)} (NEWSBOT_REDIS_URL): {redact(str(exc)) or type(exc).__name__}. "
+            f"Cannot use Redis at {shown(url)} (NEWSBOT_REDIS_URL): "
+            f"{redact(str(exc)) or type(exc).__name__}. "
             "Start it or fix the URL; the crawl does not start.") from None
     policy = _eviction_policy(client)
     if policy not in (None, "noeviction"):

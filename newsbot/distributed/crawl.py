@@ -16,7 +16,8 @@ arguments joins it. Its keys live under ``newsbot:crawl:<name>:``.
   version stage drops an article already exported with the same text.
 * **Runs.** The first worker to join a crawl whose last run finished starts a new run: it clears
   the previous run's dupefilter (the deliberate flush; a worker closing never wipes anything).
-  A crawl that did not finish (all its workers killed) is resumed as it was.
+  A crawl that did not finish (all its workers killed) is resumed as it was. The run's page
+  roles (``fronts``, ``upgrades``: :mod:`newsbot.dupefilter`) go with its dupefilter.
 """
 
 from __future__ import annotations
@@ -32,11 +33,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from redis import RedisError
 from scrapy import signals
 
-from redis import RedisError
-
 from newsbot.distributed.connection import PatientRedis, RedisUnavailable, connect
+from newsbot.scrapy_internals import engine_requests_in_progress
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -55,13 +56,13 @@ _JOIN = _NOW + """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local fresh = 0
 if redis.call('ZCARD', KEYS[1]) == 0 and redis.call('EXISTS', KEYS[2]) == 1 then
-  redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+  redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
   fresh = 1
 end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 return fresh
 """
-# KEYS: workers, finished, dupefilter, placed.  ARGV: worker, lease ms
+# KEYS: workers, finished, dupefilter, placed, fronts, upgrades.  ARGV: worker, lease ms
 
 _BEAT = _NOW + """
 redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])
@@ -160,7 +161,8 @@ class RedisCrawl:
         """Register this worker; True when it starts a new run (the last one finished)."""
         fresh = bool(self._scripts["join"](
             keys=[self.key("workers"), self.key("finished"), self.key("dupefilter"),
-                  self.key("placed")], args=[self.worker, self.lease_ms]))
+                  self.key("placed"), self.key("fronts"), self.key("upgrades")],
+            args=[self.worker, self.lease_ms]))
         logger.info("Worker %s joined distributed crawl %s (%s)", self.worker, self.name,
                     "a new run" if fresh else "resuming or joining the current run")
         self._beating = threading.Thread(target=self._beat_forever, daemon=True,
@@ -219,12 +221,11 @@ class RedisCrawl:
     def settle(self) -> None:
         """Acknowledge the leases whose request is done: out of the engine (response or failure
         handled by the spider) with every article it gave exported or dropped."""
-        engine = self.crawler.engine
-        slot = getattr(engine, "_slot", None)  # the engine's requests in progress (not public)
-        if slot is None:
+        in_progress = engine_requests_in_progress(self.crawler.engine)
+        if in_progress is None:
             return
         done = [lease for lease, request in self.held.items()
-                if request not in slot.inprogress and not self._waiting[lease]]
+                if request not in in_progress and not self._waiting[lease]]
         for lease in done:
             self._waiting.pop(lease, None)
         self.ack(done)
@@ -345,6 +346,7 @@ def redis_crawl(crawler: Crawler) -> RedisCrawl | None:
         logger.error("%s", exc)  # one clear line before the bootstrap traceback
         raise
     spider = crawler.spider
+    assert spider is not None  # called from components built for an open crawl
     crawl = RedisCrawl(crawler, redis, f"{spider.name}:{getattr(spider, 'slug', spider.name)}",
                        settings.getfloat("NEWSBOT_REDIS_LEASE_SECONDS"))
     _CRAWLS[crawler] = crawl

@@ -35,7 +35,7 @@ class LeaseMiddleware:
     async def process_spider_output(self, response: Response,
                                     result: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for obj in result:
-            if is_item(obj):
+            if is_item(obj) and response.request is not None:
                 self.crawl.item_from(obj, response.request)
             elif isinstance(obj, Request):
                 # A request the spider made is new work, even with meta copied from the

@@ -25,6 +25,7 @@ from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.utils.httpobj import urlparse_cached
 
 from newsbot.distributed.crawl import _NOW, redis_crawl
+from newsbot.scrapy_internals import slot_delay
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -77,14 +78,14 @@ class SharedPolitenessHandler(HTTP11DownloadHandler):
 
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
+        self.crawler = crawler
         self.budget = host_budget(crawler)
 
     async def download_request(self, request: Request) -> Response:
-        downloader = self._crawler.engine.downloader
-        slot = downloader.slots.get(downloader.get_slot_key(request))  # reads download_slot
-        if self.budget and slot is not None and slot.delay > 0:
+        delay = slot_delay(self.crawler.engine.downloader, request)
+        if self.budget and delay > 0:
             host = urlparse_cached(request).hostname or ""
-            wait = self.budget.reserve(host, slot.delay)
+            wait = self.budget.reserve(host, delay)
             if wait > 0:
                 await asyncio.sleep(wait)
         return await super().download_request(request)

@@ -22,7 +22,11 @@ from scrapy.exceptions import NotConfigured
 from newsbot.extensions.runs import utc_now
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from scrapy.crawler import Crawler
+
+    from newsbot.spiders.base import NewsbotSpider
 
 logger = logging.getLogger(__name__)
 KEPT_META = ("outlet", "entry", "sitemap_depth", "front_depth")
@@ -62,11 +66,11 @@ class DeferredRequests:
             "deferredAt": utc_now(),
         })
 
-    def spider_opened(self, spider: Spider) -> None:
+    def spider_opened(self, spider: NewsbotSpider) -> None:
         if not getattr(spider, "resumes_deferred", False):
             return
         self.path = self.directory / f"{spider.slug}.jsonl"
-        requests = list(self._load(spider))
+        requests = list(self._load(spider, self.path))
         if requests:
             logger.info("Resuming %d request(s) deferred by an earlier run (%s)",
                         len(requests), self.path)
@@ -91,10 +95,10 @@ class DeferredRequests:
         logger.warning("%d request(s) to paused hosts kept for the next run in %s",
                        len(self.pending), self.path)
 
-    def _load(self, spider: Spider):
-        if not self.path.is_file():
+    def _load(self, spider: Spider, path: Path):
+        if not path.is_file():
             return
-        for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             try:
                 entry = json.loads(line)
                 if not str(entry["callback"]).startswith("parse_"):

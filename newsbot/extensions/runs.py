@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
-from scrapy.extensions.feedexport import FeedExporter
 from scrapy.utils.defer import deferred_from_coro
 
 from newsbot.items import ARTICLE_FIELDS, SCHEMA_VERSION
+from newsbot.ledger import report as ledger_report
+from newsbot.scrapy_internals import feed_slots
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -98,6 +99,7 @@ def counts(stats: dict[str, Any]) -> dict[str, Any]:
             **by_kind(PROBLEMS),
             **({"log_errors": stats["log_count/ERROR"]} if stats.get("log_count/ERROR") else {}),
         },
+        "ledger": ledger_report(stats),
     }
 
 
@@ -158,8 +160,7 @@ class RunManifest:
     def spider_opened(self) -> None:
         """Open the feeds now, not at the first article: a bad path stops the run before any
         request, and the partition's manifest says from the start that a run is under way."""
-        feeds = self.crawler.get_extension(FeedExporter)
-        for slot in getattr(feeds, "slots", ()):  # FeedExporter's own open slots (not public)
+        for slot in feed_slots(self.crawler):
             try:
                 slot.start_exporting()
             except OSError as exc:
@@ -194,6 +195,7 @@ class RunManifest:
     def write(self, exporter: JsonLinesExporter, *, final: bool) -> None:
         assert exporter.path is not None
         spider = self.crawler.spider
+        assert spider is not None  # feeds are written while the spider is open
         fill_rates = {k: round(self.filled[k] / self.scraped, 4) if self.scraped else None
                       for k in ARTICLE_FIELDS}
         health = self.health.review(manifest_path(exporter.path), self.run_id, exporter.written,

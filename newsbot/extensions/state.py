@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
 from scrapy import signals
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import NotConfigured
 
 from newsbot.distributed.crawl import redis_crawl
 from newsbot.extensions.runs import stop_run
@@ -40,10 +40,6 @@ STATE_KEY = "newsbot_state_key"
 REVISIT = "newsbot_revisit"
 """Request meta: the request revisits an article (its key is under :data:`STATE_KEY`)."""
 GONE = (404, 410)
-
-
-class Unchanged(DropItem):
-    """A refetched article whose text has not changed since its last exported version."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +70,7 @@ class CrawlStateKeeper:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlStateKeeper:
-        spider = crawler.spider
+        spider: Any = crawler.spider  # a newsbot spider, with its outlets
         if not getattr(spider, "incremental", False):
             raise NotConfigured(f"spider {spider.name!r} keeps no crawl state")
         outlets = sorted(o.name for o in spider.outlets)
@@ -137,7 +133,8 @@ class CrawlStateKeeper:
             del self._pages[key]
         else:
             page = None  # another page of the article, still on its way to the export
-        unchanged = page if isinstance(exception, Unchanged) else None
+        # the versions stage's drop (newsbot.pipelines.Dropped): refetched, same text
+        unchanged = page if getattr(exception, "outcome", None) == "unchanged" else None
         if unchanged and unchanged.revisit:
             self.stats.inc_value("newsbot/revisit/unchanged")
         self._handled([Handled(key, fetch=unchanged.fetch if unchanged else None)])

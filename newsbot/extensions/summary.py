@@ -1,4 +1,6 @@
-"""A progress line during the crawl and a summary at its end, in words a person reads."""
+"""A progress line during the crawl and a summary at its end, in words a person reads: the
+figures a crawl is judged by, then the page ledger (:mod:`newsbot.ledger`): what became of each
+response, and the announced articles that were not settled."""
 
 from __future__ import annotations
 
@@ -7,6 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from twisted.internet import task
+
+from newsbot.ledger import format_report, report
+from newsbot.scrapy_internals import engine_scheduler
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -36,6 +41,7 @@ def summarise(stats: dict[str, Any]) -> dict[str, Any]:
         "http_errors": by_kind("downloader/response_status_count/4")
         | by_kind("downloader/response_status_count/5"),
         "finish_reason": stats.get("finish_reason"),
+        "ledger": report(stats),
     }
 
 
@@ -55,6 +61,7 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"  blocked requests:   {summary['blocked']}",
         f"  hosts paused:       {summary['paused']} (requests deferred: {summary['deferred']})",
         f"  finished because:   {summary['finish_reason']}",
+        *format_report(summary["ledger"]),
     ])
 
 
@@ -71,6 +78,8 @@ class CrawlSummary:
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        # at the very end: the last batch is on disk and the ledger settled
+        crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
         return ext
 
     def spider_opened(self) -> None:
@@ -80,7 +89,7 @@ class CrawlSummary:
 
     def progress(self) -> None:
         s = summarise(self.crawler.stats.get_stats())
-        scheduler = self.crawler.engine.scheduler if self.crawler.engine else None
+        scheduler = engine_scheduler(self.crawler.engine)
         queued = len(scheduler) if scheduler is not None and hasattr(scheduler, "__len__") else 0
         logger.info("Progress: %d pages fetched, %d articles exported, %d duplicates, "
                     "%d errors, %d requests queued", s["pages"], s["articles"],
@@ -89,5 +98,7 @@ class CrawlSummary:
     def spider_closed(self) -> None:
         if self._loop and self._loop.running:
             self._loop.stop()
+
+    def engine_stopped(self) -> None:
         stats = self.crawler.stats.get_stats()
         logger.info("Crawl summary:\n%s", format_summary(summarise(stats)))

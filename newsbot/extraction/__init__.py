@@ -13,7 +13,7 @@ captions, datelines and trailers still in it.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -42,6 +42,7 @@ from newsbot.extraction.structured import (
     text_of,
     url_of,
 )
+from newsbot.items import ArticleData, Image
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
@@ -68,9 +69,9 @@ def _meta(meta: dict[str, list[str]], *names: str) -> str | None:
     return next((meta[n][0] for n in names if n in meta), None)
 
 
-def _images(tree: lxml_html.HtmlElement, url: str, main_url: str | None) -> list[dict]:
+def _images(tree: lxml_html.HtmlElement, url: str, main_url: str | None) -> list[Image]:
     scope = tree.xpath("//article") or [tree]
-    images = []
+    images: list[Image] = []
     for figure in scope[0].iter("figure"):
         img = next(figure.iter("img"), None)
         src = None
@@ -88,7 +89,7 @@ def _images(tree: lxml_html.HtmlElement, url: str, main_url: str | None) -> list
     return images
 
 
-def extract_article(url: str, html: str) -> dict[str, Any]:
+def extract_article(url: str, html: str) -> ArticleData:
     """Everything the page says about its article, under Article field names."""
     tree = parse_html(html)
     if tree is None:
@@ -147,4 +148,4 @@ def extract_article(url: str, html: str) -> dict[str, Any]:
         "pageType": _first(page_type(node), _meta(meta, "og:type")),
         "attributionEvidence": provenance(node, url),
     }
-    return {k: v for k, v in article.items() if v not in (None, "", [])}
+    return cast(ArticleData, {k: v for k, v in article.items() if v not in (None, "", [])})

@@ -9,6 +9,7 @@ names anyone else (a desk such as "BR24 Redaktion").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from lxml import etree
@@ -169,6 +170,7 @@ def find_authors(declared: Any, meta: dict[str, list[str]], tree: lxml_html.Html
                  site_keys: set[str]) -> list[dict[str, str]]:
     """Authors by the evidence order of the module docstring."""
     fallback: list[dict[str, str]] = []
+    source: Callable[[], list[dict[str, str]]]
     for source in (lambda: normalise_authors([declared]) if declared else [],
                    lambda: [a for a in normalise_authors(_meta_names(meta))
                             if plausible_name(a["name"])],

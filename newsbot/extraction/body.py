@@ -18,6 +18,7 @@ import re
 import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
+from trafilatura.settings import Document
 from trafilatura.xml import xmltotxt
 
 _WS = re.compile(r"[ \t\r\f\v]+")
@@ -61,7 +62,8 @@ def _plain(body: str) -> str:
         return body
     for el in fragment.iter(*LEAF_BLOCKS, "div", "br", "h1", "ul", "ol", "table", "tr"):
         el.tail = "\n" + (el.tail or "")  # blocks end lines: "</h3><p>" is no word join
-    return fragment.text_content()
+    text: str = fragment.text_content()
+    return text
 
 
 def _leaf_blocks(root: lxml_html.HtmlElement) -> list[tuple[lxml_html.HtmlElement, str]]:
@@ -130,7 +132,7 @@ def _next_content(el: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
 
 
 def _is_subheadline(el: lxml_html.HtmlElement, text: str, following: lxml_html.HtmlElement,
-                    matched: set) -> bool:
+                    matched: set[lxml_html.HtmlElement]) -> bool:
     """A heading between article paragraphs that ``articleBody`` left out: short, not a link
     (related stories are), and directly followed by article text (not by a teaser box)."""
     if el.tag not in HEADINGS or len(text.split()) > MAX_HEADING_WORDS or following not in matched:
@@ -174,7 +176,7 @@ def main_text(tree: lxml_html.HtmlElement, url: str | None) -> list[str]:
     """Paragraphs found by trafilatura (which may prune ``tree``: call it last), without
     related-story link lists."""
     link_items = _link_items(tree)
-    document = trafilatura.bare_extraction(
+    document: Document | None = trafilatura.bare_extraction(  # type: ignore[assignment]
         tree, url=url, favor_precision=True, include_comments=False, include_tables=True,
         include_images=False, deduplicate=False)
     if document is None or document.body is None:

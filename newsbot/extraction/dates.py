@@ -78,12 +78,12 @@ def normalise_date(raw: str | None) -> str | None:
     value = parse_date(raw)
     if value is None or not 1990 <= value.year <= 2100:
         return None
-    if (m := _ISO.match(raw)) and m.group(4) is None:
+    if (m := _ISO.match(raw or "")) and m.group(4) is None:
         return value.date().isoformat()  # a bare date: no time to invent
     return to_iso(value)
 
 
-def _candidates(node: dict, meta: dict[str, list[str]], tree: lxml_html.HtmlElement,
+def _candidates(node: dict[str, Any], meta: dict[str, list[str]], tree: lxml_html.HtmlElement,
                 key: str, meta_names: tuple[str, ...]) -> Iterator[tuple[str, str | None]]:
     yield "json-ld", text_of(node.get(key))
     for name in meta_names:
@@ -95,7 +95,7 @@ def _candidates(node: dict, meta: dict[str, list[str]], tree: lxml_html.HtmlElem
         yield "html:time", tree.xpath("string((//article//time/@datetime)[1])")
 
 
-def find_dates(node: dict, meta: dict[str, list[str]],
+def find_dates(node: dict[str, Any], meta: dict[str, list[str]],
                tree: lxml_html.HtmlElement) -> dict[str, Any]:
     """``datePublished``/``dateModified``, their raw strings and sources: the first source
     whose value parses wins."""

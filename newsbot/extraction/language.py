@@ -43,7 +43,7 @@ def article_language(declared: str | None, text: str) -> str | None:
     text = text.strip()
     if len(text) < MIN_TEXT_CHARS:
         return declared
-    probabilities = dict(_identifier().rank(text[:MAX_TEXT_CHARS]))
+    probabilities: dict[str, float] = dict(_identifier().rank(text[:MAX_TEXT_CHARS]))
     if declared:
         primary = declared.split("-")[0]
         if probabilities.get(MODEL_CODES.get(primary, primary), 0.0) >= MIN_DECLARED_PROBABILITY:

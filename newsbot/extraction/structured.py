@@ -21,10 +21,14 @@ ARTICLE_TYPES = frozenset({
     "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "askpublicnewsarticle",
     "blogposting", "liveblogposting", "report", "socialmediaposting", "techarticle",
 })
+NOT_ARTICLE_TYPES = frozenset({"website", "webpage", "collectionpage", "searchresultspage",
+                               "profilepage", "video.other", "video", "product", "profile",
+                               "itemlist"})
+"""Page types (``og:type`` or JSON-LD) that say "this page is not an article"."""
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 
 
-def _types(node: dict) -> set[str]:
+def _types(node: dict[str, Any]) -> set[str]:
     value = node.get("@type", ())
     values = value if isinstance(value, list) else [value]
     return {str(v).rsplit("/", 1)[-1].lower() for v in values if v}
@@ -33,7 +37,7 @@ def _types(node: dict) -> set[str]:
 _WRAPPERS = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
 
 
-def _load_json(text: str) -> Any:
+def load_json(text: str) -> Any:
     """JSON-LD as pages write it: wrapped in ``<!-- -->`` or ``//<![CDATA[``, trailing commas."""
     text = _WRAPPERS.sub("", text.strip()).strip().rstrip(";")
     for candidate in (text, _TRAILING_COMMA.sub(r"\1", text)):
@@ -44,7 +48,7 @@ def _load_json(text: str) -> Any:
     return None
 
 
-def _walk(value: Any) -> Iterator[dict]:
+def _walk(value: Any) -> Iterator[dict[str, Any]]:
     """Every dict in a JSON-LD document, depth first (``@graph``, lists, ``mainEntity`` ...)."""
     stack = [value]
     while stack:
@@ -56,23 +60,46 @@ def _walk(value: Any) -> Iterator[dict]:
             stack.extend(reversed(item))
 
 
-def json_ld_nodes(tree: lxml_html.HtmlElement) -> list[dict]:
-    """All JSON-LD objects on the page, parsed leniently (trailing commas, raw newlines)."""
-    nodes: list[dict] = []
-    for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
-        data = _load_json(script.text or "")
-        if data is not None:
-            nodes.extend(_walk(data))
-    return nodes
+def json_ld_documents(tree: lxml_html.HtmlElement) -> list[Any]:
+    """Each JSON-LD script of the page, parsed leniently (trailing commas, raw newlines)."""
+    scripts = tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
+    return [data for script in scripts if (data := load_json(script.text or "")) is not None]
 
 
-def _nested_in(node: dict) -> set[int]:
+def json_ld_nodes(tree: lxml_html.HtmlElement) -> list[dict[str, Any]]:
+    """All JSON-LD objects on the page, nested ones included."""
+    return [node for data in json_ld_documents(tree) for node in _walk(data)]
+
+
+def top_level_objects(documents: list[Any]) -> list[dict[str, Any]]:
+    """The objects a page declares at the top of its JSON-LD (a script's object or list,
+    ``@graph`` members, a ``WebPage``'s ``mainEntity``), not the objects nested in them (the
+    teasers of an ``ItemList``)."""
+    stack = list(documents)
+    found: list[dict[str, Any]] = []
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            found.append(item)
+            stack.extend(v for k, v in item.items()
+                         if k in ("@graph", "mainEntity") and isinstance(v, list | dict))
+    return found
+
+
+def types_of(node: dict[str, Any]) -> set[str]:
+    """The lower-cased ``@type`` names of a JSON-LD object."""
+    return _types(node)
+
+
+def _nested_in(node: dict[str, Any]) -> set[int]:
     """Identities of the dicts inside ``node`` (the updates of a live blog, its parts)."""
     return {id(d) for value in node.values() if isinstance(value, dict | list)
             for d in _walk(value)}
 
 
-def article_node(nodes: list[dict]) -> dict | None:
+def article_node(nodes: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The node describing the article: the article-typed node with the most content, among
     those not nested in another one (a live blog's ``liveBlogUpdate`` posts are parts of it)."""
     candidates = [n for n in nodes if _types(n) & ARTICLE_TYPES]
@@ -80,11 +107,11 @@ def article_node(nodes: list[dict]) -> dict | None:
         return None
     inner = set().union(*(_nested_in(n) for n in candidates))
     candidates = [n for n in candidates if id(n) not in inner] or candidates
-    return max(candidates, key=lambda n: (bool(n.get("headline")), len(str(n.get("articleBody", ""))),
-                                          len(n)))
+    return max(candidates, key=lambda n: (bool(n.get("headline")),
+                                          len(str(n.get("articleBody", ""))), len(n)))
 
 
-def resolve_ids(value: Any, nodes: list[dict]) -> Any:
+def resolve_ids(value: Any, nodes: list[dict[str, Any]]) -> Any:
     """``{"@id": ...}`` references replaced by the node they point to (Yoast-style ``@graph``
     pages give the author only as a reference to a ``Person`` elsewhere in the graph)."""
     if isinstance(value, list):
@@ -94,10 +121,11 @@ def resolve_ids(value: Any, nodes: list[dict]) -> Any:
     return value
 
 
-def page_type(node: dict) -> str | None:
+def page_type(node: dict[str, Any]) -> str | None:
     """The schema.org type a node declares (``"NewsArticle"``), preferring article types."""
     value = node.get("@type")
-    values = [str(v).rsplit("/", 1)[-1] for v in (value if isinstance(value, list) else [value]) if v]
+    values = [str(v).rsplit("/", 1)[-1]
+              for v in (value if isinstance(value, list) else [value]) if v]
     return next((v for v in values if v.lower() in ARTICLE_TYPES), values[0] if values else None)
 
 
@@ -156,7 +184,7 @@ _CREDIT_PROPERTIES = ("sourceOrganization", "provider", "author", "creator")
 _ORGANISATION_TYPES = frozenset({"organization", "newsmediaorganization", "newsagency"})
 
 
-def provenance(node: dict, base_url: str) -> list[dict[str, str]]:
+def provenance(node: dict[str, Any], base_url: str) -> list[dict[str, str]]:
     """What the article node credits: organisations it names as author, creator, provider or
     ``sourceOrganization``, and the URLs it ``isBasedOn``, as raw cues
     ``{"cue": "jsonld:<property>" | "isBasedOn", "text": ...}`` for the attribute stage."""

@@ -6,8 +6,9 @@ that fetched it to the run's WARC file, ``NEWSBOT_ARCHIVE_PATH`` (by default
 ``data/<outlet>/<run id>.warc.gz``, beside the partition), before extraction; the Article items
 it yields carry the file (``warcFile``) and the response record's id (``warcRecordId``), and
 the record's ``WARC-Date`` as their ``crawledAt``, so the two agree to the second.
-Sitemaps, feeds and section fronts are not archived. See :mod:`newsbot.archive.warc` for the
-records.
+Sitemaps, feeds and section fronts are not archived, except a front that turned out to be an
+article (:mod:`newsbot.discovery.roles`), once it gives its article. See
+:mod:`newsbot.archive.warc` for the records.
 
 The file cannot be opened: the run stops before any request. A write fails (disk full): the run
 stops, and articles whose page is not archived are not exported, so their URLs stay pending
@@ -29,6 +30,7 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from newsbot import __version__
 from newsbot.archive.warc import Exchange, WarcWriter
 from newsbot.exporters import uri_params
+from newsbot.extensions.ledger import settle_response
 from newsbot.extensions.runs import PROBLEMS, new_run_id, stop_run
 from newsbot.middlewares.incremental import ARTICLE_CALLBACK, callback_name
 
@@ -36,9 +38,10 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Headers, Response
 
+    from newsbot.spiders.base import NewsbotSpider
+
 logger = logging.getLogger(__name__)
 
-FORMATS = ("warc",)
 RECORD = "newsbot_warc_record"
 """Response meta: where the response was archived (:class:`~newsbot.archive.warc.Stored`)."""
 TRUNCATED = {"dataloss": "disconnect", "download_stopped": "unspecified"}
@@ -59,14 +62,12 @@ class ArchiveMiddleware:
         kind = crawler.settings.get("NEWSBOT_ARCHIVE")
         if not kind:
             raise NotConfigured("NEWSBOT_ARCHIVE is off")
-        if kind not in FORMATS:
-            raise ValueError(f"NEWSBOT_ARCHIVE = {kind!r}: archive formats are {FORMATS}")
         middleware = cls(crawler, crawler.settings.get("NEWSBOT_ARCHIVE_PATH"))
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
-    def spider_opened(self, spider: scrapy.Spider) -> None:
+    def spider_opened(self, spider: NewsbotSpider) -> None:
         """Open the file now: a path that cannot be written stops the run before any request."""
         path = Path(self.template % uri_params({"time": new_run_id()}, spider))
         settings = self.crawler.settings
@@ -97,10 +98,14 @@ class ArchiveMiddleware:
                         self.stats.get_value("newsbot/archive/bytes", 0), self.file)
 
     def process_spider_input(self, response: Response) -> None:
-        if self.writer is None or self.failed \
-                or callback_name(response.request) != ARTICLE_CALLBACK:
-            return
         request = response.request
+        if request is not None and callback_name(request) == ARTICLE_CALLBACK:
+            self._archive(response)
+
+    def _archive(self, response: Response) -> None:
+        request = response.request
+        if self.writer is None or self.failed or request is None:
+            return
         flags = [TRUNCATED[flag] for flag in response.flags if flag in TRUNCATED]
         try:
             stored = self.writer.write(Exchange(
@@ -135,10 +140,13 @@ class ArchiveMiddleware:
         """Give an article its record; hold it back when its page could not be archived."""
         if not is_item(output) or "warcRecordId" not in ItemAdapter(output).field_names():
             return True
+        if RECORD not in response.meta:  # a front that is an article too
+            self._archive(response)
         stored = response.meta.get(RECORD)
         if stored is None:
             if self.failed:
                 self.stats.inc_value("newsbot/archive/not_written")
+                settle_response(self.crawler, response.request, "error/archive_failed")
                 return False
             return True
         adapter = ItemAdapter(output)

@@ -16,8 +16,9 @@ closed here:
 from __future__ import annotations
 
 import logging
+import sys
 import zlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 import brotli
 from scrapy.downloadermiddlewares.httpcompression import (
@@ -25,13 +26,16 @@ from scrapy.downloadermiddlewares.httpcompression import (
 )
 from scrapy.exceptions import IgnoreRequest
 
+from newsbot.extensions.ledger import settle_response
+
 if TYPE_CHECKING:
     from scrapy import Request
+    from scrapy.crawler import Crawler
     from scrapy.http import Response
 
-try:
-    from compression import zstd  # Python 3.14
-except ImportError:
+if sys.version_info >= (3, 14):
+    from compression import zstd
+else:
     from backports import zstd
 
 logger = logging.getLogger(__name__)
@@ -81,18 +85,33 @@ def _zlib_ends(body: bytes, wbits: int, max_size: int) -> bool:
 
 
 class HttpCompressionMiddleware(ScrapyHttpCompression):
-    def process_response(self, request: Request, response: Response) -> Request | Response:
+    max_size: int
+    crawler: Crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = super().from_crawler(crawler)
+        middleware.crawler = crawler
+        middleware.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        return middleware
+
+    # Scrapy calls it without the spider (deprecated in the base's signature since 2.14).
+    def process_response(  # type: ignore[override]
+            self, request: Request, response: Response) -> Request | Response:
         encodings = [e.strip().lower() for header in response.headers.getlist("Content-Encoding")
                      for e in header.split(b",") if e.strip()]
-        max_size = request.meta.get("download_maxsize", self._max_size)
+        max_size = request.meta.get("download_maxsize", self.max_size)
         if (encodings and request.method != "HEAD"
                 and not ends_properly(response.body, encodings[-1], max_size)):
-            self.stats.inc_value("newsbot/compression/truncated")
+            if self.stats is not None:
+                self.stats.inc_value("newsbot/compression/truncated")
             logger.warning("Ignored response %s: its %s body is truncated", response,
                            encodings[-1].decode("latin-1"))
+            settle_response(self.crawler, request, "failure/truncated_compressed_body")
             raise IgnoreRequest("truncated compressed body")
         try:
             return super().process_response(request, response)
         except IgnoreRequest as exc:
             refusal = str(exc)
+        settle_response(self.crawler, request, "failure/decompressed_too_large")
         raise IgnoreRequest(refusal)  # outside the except block: no chained traceback

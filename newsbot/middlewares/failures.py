@@ -1,4 +1,5 @@
-"""One clear log line for each request that could not be downloaded, and no traceback.
+"""One clear log line for each request that could not be downloaded, and no traceback; retries
+counted in the page ledger.
 
 When ``RetryMiddleware`` gives up it logs ``Gave up retrying <GET url> (failed N times):
 reason`` at ERROR; Scrapy then logs the same failure again, with a full traceback ("Error
@@ -12,12 +13,13 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy import Request
+from scrapy.downloadermiddlewares.retry import RetryMiddleware as ScrapyRetry
 from scrapy.exceptions import IgnoreRequest
 
 if TYPE_CHECKING:
-    from scrapy import Request
     from scrapy.crawler import Crawler
+    from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +48,24 @@ class DownloadFailureMiddleware:
     def process_exception(self, request: Request, exception: Exception) -> None:
         if isinstance(exception, IgnoreRequest):
             return
-        retry = self.crawler.get_downloader_middleware(RetryMiddleware)
+        retry = self.crawler.get_downloader_middleware(ScrapyRetry)
         reported = (retry is not None and isinstance(exception, retry.exceptions_to_retry)
                     and not request.meta.get("dont_retry"))
         if not reported:
             logger.error("Download failed: %s: %s", request.url, describe(exception))
         raise DownloadGaveUp(exception) from exception
+
+
+class RetryMiddleware(ScrapyRetry):
+    """Scrapy's, with each response it retries (a 429, a 503 ...) settled as ``retried`` in the
+    page ledger (:mod:`newsbot.ledger`)."""
+
+    # Scrapy calls it without the spider (deprecated in the base's signature since 2.14).
+    def process_response(  # type: ignore[override]
+            self, request: Request, response: Response) -> Request | Response:
+        result = super().process_response(request, response)
+        if isinstance(result, Request):
+            from newsbot.extensions.ledger import settle_response
+
+            settle_response(self.crawler, request, "retried")
+        return result

@@ -26,38 +26,22 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
-from scrapy.utils.asyncio import call_later
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.python.failure import Failure
 
 from newsbot.challenges import HEAD_BYTES, challenge_kind
 from newsbot.distributed.politeness import host_budget
 from newsbot.extensions.deferred import DeferredRequests
+from newsbot.extensions.ledger import settle_response
 from newsbot.politeness import backoff_delay, retry_after_seconds
+from newsbot.scrapy_internals import fix_slot_delay, hold_slot, take_queued
 
 if TYPE_CHECKING:
     from scrapy import Request
-    from scrapy.core.downloader import Downloader
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
-
-
-def hold_slot(downloader: Downloader, key: str, seconds: float) -> None:
-    """Send nothing from downloader slot ``key`` for ``seconds``, queued requests included.
-
-    Scrapy has no public call for this; a slot whose ``latercall`` is set does not process its
-    queue until the call fires, which is how ``DOWNLOAD_DELAY`` itself waits. ``lastseen`` is
-    moved forward too, so the slot is not garbage-collected (with its hold) while it waits.
-    """
-    slot = downloader.slots.get(key)
-    if slot is None:
-        return
-    slot.lastseen = max(slot.lastseen, time.monotonic() + seconds)
-    if slot.latercall:
-        slot.latercall.cancel()
-    slot.latercall = call_later(seconds, downloader._latercall, slot)
 
 
 class HostHealthMiddleware:
@@ -123,6 +107,7 @@ class HostHealthMiddleware:
             logger.info("Blocked by a %s page (HTTP %d), not an article: %s",
                         kind, response.status, response.url)
             self._refused(host, f"{kind} pages")
+            settle_response(self.crawler, request, "refused/challenge")
             raise IgnoreRequest(f"{kind} page")
         if response.status != 429 and response.status < 500:
             self.refusals[host] = 0
@@ -141,18 +126,13 @@ class HostHealthMiddleware:
         self.stats.inc_value("newsbot/hosts/paused")
         logger.warning("Pausing %s for the rest of this crawl: %s; its requests are %s",
                        host, reason, "deferred" if keep else "skipped")
-        for slot in self.crawler.engine.downloader.slots.values():
-            # Requests already waiting in a slot passed process_request before the pause.
-            waiting = list(slot.queue)
-            slot.queue.clear()
-            for queued, deferred in waiting:
-                if urlparse_cached(queued).hostname == host:
-                    try:
-                        self._set_aside(queued, host)
-                    except IgnoreRequest:
-                        deferred.errback(Failure())
-                else:
-                    slot.queue.append((queued, deferred))
+        # Requests already waiting in a slot passed process_request before the pause.
+        for queued, deferred in take_queued(self.crawler.engine.downloader,
+                                            lambda r: urlparse_cached(r).hostname == host):
+            try:
+                self._set_aside(queued, host)
+            except IgnoreRequest:
+                deferred.errback(Failure())
 
     def set_crawl_delay(self, request: Request, host: str, delay: float) -> None:
         """At least ``delay`` seconds between requests to ``host`` (robots.txt Crawl-delay).
@@ -162,10 +142,7 @@ class HostHealthMiddleware:
         """
         self.crawl_delays[host] = delay
         downloader = self.crawler.engine.downloader
-        key = downloader.get_slot_key(request)
-        downloader.per_slot_settings.setdefault(key, {}).update(delay=delay, jitter=0.0)
-        if slot := downloader.slots.get(key):
-            slot.delay, slot.jitter = max(slot.delay, delay), 0.0
+        fix_slot_delay(downloader, downloader.get_slot_key(request), delay)
 
     def _set_aside(self, request: Request, host: str) -> None:
         """Keep (or skip) a request to a paused host, and raise IgnoreRequest."""

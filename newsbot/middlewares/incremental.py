@@ -5,7 +5,10 @@
   hands back at start what earlier runs left pending, then the revisits that are due (within
   ``NEWSBOT_REVISIT_MAX_PER_RUN``, at a lower priority than new URLs); remembers a sitemap's or
   feed's ETag and Last-Modified once its entries are recorded, and tells the crawl state keeper
-  which page each article was read from.
+  which page each article was read from. A front that turned out to be an article
+  (:mod:`newsbot.discovery.roles`) is recorded as an article too, and a link to an article
+  already exported is requested as that article (so known, it is not fetched again), not as a
+  front.
 * :class:`ConditionalGetMiddleware` (downloader middleware) sends those validators (and an
   article's, on a revisit) with the next run's request and drops a ``304 Not Modified`` quietly.
 
@@ -26,9 +29,10 @@ from itemadapter import ItemAdapter, is_item
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
+from newsbot.extensions.ledger import settle_response
 from newsbot.extensions.state import REVISIT, STATE_KEY, CrawlStateKeeper, validators
 from newsbot.extraction.dates import normalise_date
-from newsbot.state import Cursor, Found, StateError, article_key, parse_schedule
+from newsbot.state import Cursor, Found, article_key, parse_schedule
 from newsbot.urls import url_key
 
 if TYPE_CHECKING:
@@ -39,6 +43,7 @@ logger = logging.getLogger(__name__)
 
 DOCUMENT_CALLBACKS = frozenset({"parse_sitemap", "parse_feed"})
 ARTICLE_CALLBACK = "parse_article"
+FRONT_CALLBACK = "parse_front"
 BATCH = 500
 """Article requests decided together (one state transaction, bounded memory)."""
 CONDITIONAL = "newsbot_conditional"
@@ -71,9 +76,6 @@ class IncrementalMiddleware:
         settings = crawler.settings
         self.revisiting = bool(parse_schedule(settings.get("NEWSBOT_REVISIT_SCHEDULE")))
         self.max_revisits = settings.getint("NEWSBOT_REVISIT_MAX_PER_RUN")
-        if self.max_revisits < 0:
-            raise StateError(f"NEWSBOT_REVISIT_MAX_PER_RUN must be 0 or more, not "
-                             f"{self.max_revisits}")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
@@ -112,10 +114,13 @@ class IncrementalMiddleware:
 
     async def process_spider_output(self, response: Response,
                                     result: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        outlet = response.meta.get("outlet")
+        outlet: str = response.meta.get("outlet") or ""
         batch: list[Request] = []
         index = False
         async for obj in result:
+            if isinstance(obj, Request) and outlet and callback_name(obj) == FRONT_CALLBACK \
+                    and self.state.article(url_key(obj.url)) is not None:
+                obj = self._as_article(obj, outlet)
             if isinstance(obj, Request) and callback_name(obj) == ARTICLE_CALLBACK \
                     and obj.meta.get("entry") is not None and outlet:
                 batch.append(obj)
@@ -126,14 +131,16 @@ class IncrementalMiddleware:
                 continue
             if isinstance(obj, Request) and callback_name(obj) in DOCUMENT_CALLBACKS:
                 index = True
-            elif is_item(obj):
+            elif is_item(obj) and outlet:
+                if STATE_KEY not in response.meta:
+                    self._front_is_article(outlet, response)
                 self.keeper.fetched(ItemAdapter(obj), response)
-                if STATE_KEY in response.meta:
-                    self._resolve(outlet, response.meta[STATE_KEY], ItemAdapter(obj))
+                self._resolve(outlet, response.meta[STATE_KEY], ItemAdapter(obj))
             yield obj
         for request in self._worth_fetching(outlet, batch):
             yield request
-        if callback_name(response.request) in DOCUMENT_CALLBACKS and response.status == 200:
+        if response.request is not None and response.status == 200 \
+                and callback_name(response.request) in DOCUMENT_CALLBACKS:
             self._remember(outlet, response, index)
 
     def _worth_fetching(self, outlet: str, requests: list[Request]) -> Iterable[Request]:
@@ -153,6 +160,20 @@ class IncrementalMiddleware:
         self.stats.inc_value("newsbot/state/skipped", len(requests) - len(kept))
         return kept
 
+    def _as_article(self, request: Request, outlet: str) -> Request:
+        """A link to an article already exported, requested as that article: the state decides
+        whether to fetch it (only if still pending), not the path that found it."""
+        self.stats.inc_value("newsbot/state/known_articles")
+        return request.replace(callback=getattr(self.crawler.spider, ARTICLE_CALLBACK),
+                               meta={"outlet": outlet, "entry": {"loc": request.url}})
+
+    def _front_is_article(self, outlet: str, response: Response) -> None:
+        """A front gave an article: record its URL as an article's, pending until handled."""
+        url = (response.meta.get("redirect_urls") or [response.url])[0]
+        key = url_key(url)
+        self.state.discover(outlet, [Found(key, url)])
+        response.meta[STATE_KEY] = key
+
     def _resolve(self, outlet: str | None, key: str, article: ItemAdapter) -> None:
         """Remember the article a URL led to, when it has a key of its own."""
         if not article.get("url"):
@@ -170,6 +191,7 @@ class IncrementalMiddleware:
 
 class ConditionalGetMiddleware:
     def __init__(self, crawler: Crawler, keeper: CrawlStateKeeper):
+        self.crawler = crawler
         self.stats = crawler.stats
         self.keeper = keeper
         self.state = keeper.state
@@ -204,4 +226,5 @@ class ConditionalGetMiddleware:
         else:
             self.stats.inc_value("newsbot/state/not_modified")
         logger.debug("Not modified since the last run: %s", request.url)
+        settle_response(self.crawler, request, "not_modified")
         raise IgnoreRequest(f"not modified since the last run: {request.url}")

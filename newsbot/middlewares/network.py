@@ -101,9 +101,11 @@ class PublicNetworkMiddleware:
         address = numeric_address(host)
         if address is None:
             try:
-                address = await maybe_deferred_to_future(self.resolver().getHostByName(host))
+                resolved: str = await maybe_deferred_to_future(
+                    self.resolver().getHostByName(host))
             except Exception:  # noqa: BLE001 (any resolver failure)
                 return  # unresolvable: the download fails with a DNS error of its own
+            address = resolved
         ip = _ip(address)
         if not _is_public(ip) and not any(ip in network for network in self.allowed):
             self._block(request, f"{host} is non-public address {ip}")

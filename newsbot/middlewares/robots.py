@@ -24,18 +24,20 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxt
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
 from newsbot.middlewares.failures import DownloadGaveUp
 from newsbot.middlewares.hosts import HostHealthMiddleware
+from newsbot.scrapy_internals import RobotsTxtHooks
 
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+    from scrapy.robotstxt import RobotParser
 
 logger = logging.getLogger(__name__)
 MAX_BYTES = 500 * 1024
@@ -45,26 +47,32 @@ UNREACHABLE = object()
 """Parser slot value of a netloc whose robots.txt could not be read."""
 
 
-class RobotsTxtMiddleware(ScrapyRobotsTxt):
+class RobotsTxtMiddleware(RobotsTxtHooks):
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
-        self.max_crawl_delay = crawler.settings.getfloat("NEWSBOT_ROBOTSTXT_MAX_CRAWL_DELAY")
+        settings = crawler.settings
+        self.max_crawl_delay = settings.getfloat("NEWSBOT_ROBOTSTXT_MAX_CRAWL_DELAY")
+        # the agent robots.txt groups are matched with, as Scrapy's middleware chooses it
+        self.robots_agent: str | None = settings["ROBOTSTXT_USER_AGENT"]
+        self.default_agent: str = settings["USER_AGENT"]
         self.fetched_at: dict[str, float] = {}
         self.unreachable: dict[str, str] = {}
+        crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
 
-    async def process_request(self, request: Request) -> None:
+    # Scrapy calls it without the spider (deprecated in the base's signature since 2.14).
+    async def process_request(self, request: Request) -> None:  # type: ignore[override]
         if request.meta.get("dont_obey_robotstxt"):
             return
         netloc = urlparse_cached(request).netloc
         fetched = self.fetched_at.get(netloc)
         if fetched is not None and time.monotonic() - fetched > MAX_AGE:
-            del self.fetched_at[netloc], self._parsers[netloc]  # fetched again below
+            del self.fetched_at[netloc], self.parsers[netloc]  # fetched again below
         parser = await self.robot_parser(request)
         if parser is UNREACHABLE:
             self._defer(request, self.unreachable[netloc])
-        self.process_request_2(parser, request)
+        self.enforce(parser, request)
 
-    async def robot_parser(self, request: Request) -> object:
+    async def robot_parser(self, request: Request) -> object:  # type: ignore[override]
         """Scrapy's, except that every request waiting for one robots.txt gets its parser.
 
         Scrapy 2.19 has all waiters await one shared Deferred: the first gets the parser, and its
@@ -73,23 +81,22 @@ class RobotsTxtMiddleware(ScrapyRobotsTxt):
         The parser is read from the table once the fetch has settled instead.
         """
         await super().robot_parser(request)
-        return self._parsers[urlparse_cached(request).netloc]
+        return self.parsers[urlparse_cached(request).netloc]
 
-    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+    async def robots_response(self, response: Response, netloc: str, request: Request) -> None:
         self.fetched_at[netloc] = time.monotonic()
         status = response.status
         redirects = response.meta.get("redirect_times", 0)
         if 200 <= status < 300 and redirects <= MAX_REDIRECTS:
             if len(response.body) > MAX_BYTES:
-                self._stats.inc_value("robotstxt/truncated")
+                self.crawler.stats.inc_value("robotstxt/truncated")
                 logger.info("robots.txt at %s is %d bytes; only the first %d are read",
                             response.url, len(response.body), MAX_BYTES)
                 response = response.replace(body=response.body[:MAX_BYTES])
-            await super()._parse_robots(response, netloc, request)
-            self._apply_crawl_delay(self._parsers[netloc], request)
+            await super().robots_response(response, netloc, request)  # sends robots_parsed
             return
-        self._stats.inc_value("robotstxt/response_count")
-        self._stats.inc_value(f"robotstxt/response_status_count/{status}")
+        self.crawler.stats.inc_value("robotstxt/response_count")
+        self.crawler.stats.inc_value(f"robotstxt/response_status_count/{status}")
         if status == 429 or status >= 500:
             self._settle(netloc, UNREACHABLE, f"HTTP {status}")
         else:  # 3xx beyond MAX_REDIRECTS, 4xx: no robots.txt, no restrictions
@@ -98,28 +105,28 @@ class RobotsTxtMiddleware(ScrapyRobotsTxt):
                             netloc, redirects)
             self._settle(netloc, None)
 
-    def _robots_error(self, exc: Exception, netloc: str) -> None:
+    def robots_error(self, exc: Exception, netloc: str) -> None:
         self.fetched_at[netloc] = time.monotonic()
         if isinstance(exc, IgnoreRequest) and not isinstance(exc, DownloadGaveUp):
             self._settle(netloc, None)  # redirected too often or to a refused address: absent
             return
         reason = exc.reason if isinstance(exc, DownloadGaveUp) else exc
-        self._stats.inc_value(f"robotstxt/exception_count/{type(reason)}")
+        self.crawler.stats.inc_value(f"robotstxt/exception_count/{type(reason)}")
         self._settle(netloc, UNREACHABLE, type(reason).__name__)
 
     def _settle(self, netloc: str, parser: object, why: str = "") -> None:
         if parser is UNREACHABLE:
             self.unreachable[netloc] = (f"robots.txt unreachable ({why}), so everything is "
                                         f"disallowed until it can be read (RFC 9309)")
-        waiting = self._parsers[netloc]
-        self._parsers[netloc] = parser
+        waiting = self.parsers[netloc]
+        self.parsers[netloc] = parser
         if isinstance(waiting, Deferred):
             waiting.callback(parser)
 
-    def _apply_crawl_delay(self, parser: object, request: Request) -> None:
-        useragent = self._robotstxt_useragent or request.headers.get(
-            b"User-Agent", self._default_useragent)
-        delay = parser.crawl_delay(useragent) if parser is not None else None
+    def robots_parsed(self, robotparser: RobotParser, request: Request) -> None:
+        """Applies the Crawl-delay of a robots.txt just parsed (the ``robots_parsed`` signal)."""
+        useragent = self.robots_agent or request.headers.get(b"User-Agent") or self.default_agent
+        delay = robotparser.crawl_delay(useragent)
         hosts = self.crawler.get_downloader_middleware(HostHealthMiddleware)
         if not delay or hosts is None:
             return

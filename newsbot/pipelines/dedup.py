@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from itemadapter import ItemAdapter
 from scrapy import signals
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import NotConfigured
 
 from newsbot.attribution import site_agency
 from newsbot.dedup.clusters import Clusterer, Placement
@@ -39,12 +39,12 @@ from newsbot.dedup.redis_store import RedisIndex
 from newsbot.dedup.similarity import Thresholds
 from newsbot.dedup.store import Doc, NearIndex, SqliteIndex
 from newsbot.distributed.crawl import redis_crawl
+from newsbot.pipelines import Dropped
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
-MODES = ("mark", "drop")
 LIVE_BLOG_TYPES = frozenset({"liveblogposting"})
 COPY_STATS = {"exact": "syndicated_copy", "near": "near_duplicate"}
 
@@ -71,12 +71,8 @@ class DedupPipeline:
     def __init__(self, crawler: Crawler):
         settings = crawler.settings
         self.stats = crawler.stats
-        self.mode = settings.get("NEWSBOT_DEDUP_MODE", "mark")
-        if self.mode not in MODES:
-            raise NotConfigured(f"NEWSBOT_DEDUP_MODE must be one of {MODES}, not {self.mode!r}")
+        self.mode = settings.get("NEWSBOT_DEDUP_MODE")  # "mark" or "drop" (newsbot.config)
         self.window = settings.getint("NEWSBOT_DEDUP_WINDOW_DAYS")
-        if self.window < 1:
-            raise NotConfigured(f"NEWSBOT_DEDUP_WINDOW_DAYS must be at least 1, not {self.window}")
         # A distributed crawl's workers share one index in Redis (and know which of them
         # placed an article in this run), a single process has its SQLite file.
         self.crawl = redis_crawl(crawler)
@@ -165,11 +161,11 @@ class DedupPipeline:
         if placement.kind in COPY_STATS:
             self.stats.inc_value(f"newsbot/dedup/{COPY_STATS[placement.kind]}")
         if self.mode == "drop":
-            raise DropItem(f"copy of {leader.url} (NEWSBOT_DEDUP_MODE=drop): {doc.url}",
-                           log_level="INFO")
+            raise Dropped(f"duplicate/{COPY_STATS.get(placement.kind, 'copy')}",
+                          f"copy of {leader.url} (NEWSBOT_DEDUP_MODE=drop): {doc.url}")
         mark_copy(adapter, leader.url, leader.publisher, leader.source_org)
         return item
 
     def _drop(self, kind: str, message: str) -> None:
         self.stats.inc_value(f"newsbot/dedup/{kind}")
-        raise DropItem(message, log_level="INFO")
+        raise Dropped(f"duplicate/{kind}", message)

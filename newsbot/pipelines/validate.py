@@ -6,15 +6,14 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
-from scrapy.exceptions import DropItem
+
+from newsbot.extraction.structured import NOT_ARTICLE_TYPES
+from newsbot.pipelines import Dropped
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
-# og:type values that say "this page is not an article".
-NOT_ARTICLE_TYPES = frozenset({"website", "webpage", "collectionpage", "searchresultspage",
-                               "profilepage", "video.other", "video", "product", "profile"})
 
 
 def problem(article: dict[str, Any], min_body_chars: int,
@@ -52,5 +51,5 @@ class ValidatePipeline:
         reason = problem(adapter.asdict(), self.min_body_chars, self.max_body_chars)
         if reason:
             self.stats.inc_value(f"newsbot/dropped/{reason}")
-            raise DropItem(f"not an article ({reason}): {adapter.get('url')}", log_level="INFO")
+            raise Dropped(f"dropped/{reason}", f"not an article ({reason}): {adapter.get('url')}")
         return item

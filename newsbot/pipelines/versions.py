@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from itemadapter import ItemAdapter
 
-from newsbot.extensions.state import CrawlStateKeeper, Unchanged
+from newsbot.extensions.state import CrawlStateKeeper
+from newsbot.pipelines import Dropped
 from newsbot.state import article_key, version_id
 
 if TYPE_CHECKING:
@@ -42,8 +43,7 @@ class VersionPipeline:
         last = self.state.article(key)
         if last and last.content_hash == content_hash:
             self.stats.inc_value("newsbot/versions/unchanged")
-            raise Unchanged(f"unchanged since version {last.number}: {adapter['url']}",
-                           log_level="INFO")
+            raise Dropped("unchanged", f"unchanged since version {last.number}: {adapter['url']}")
         adapter["version"] = last.number + 1 if last else 1
         adapter["replaces"] = last.id if last else None
         if last and not adapter.get("dateModified"):

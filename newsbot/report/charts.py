@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -22,13 +23,17 @@ matplotlib.use("Agg")
 import matplotlib.dates as mdates  # noqa: E402 (after choosing the backend)
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from newsbot.report.data import FILL_FIELDS, Run, Story  # noqa: E402
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 WIDTH = 9.6
 """inches: 960 px at the page's 100 px per inch, the width of the page's column"""
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "text.parse_math": False,
     "font.family": "sans-serif",
@@ -47,7 +52,9 @@ _SIZE_ATTRIBUTES = re.compile(r'^(<svg\b[^>]*?)\s+width="[^"]*"\s+height="[^"]*"
 
 def palette(names: Sequence[str]) -> dict[str, tuple[float, ...]]:
     """One colour per outlet, the same in every chart."""
-    colours = plt.get_cmap("tab20" if len(names) > 10 else "tab10").colors
+    colormap = plt.get_cmap("tab20" if len(names) > 10 else "tab10")
+    assert isinstance(colormap, ListedColormap)  # tab10 and tab20 are lists of colours
+    colours: list[tuple[float, ...]] = list(colormap.colors)  # type: ignore[arg-type]
     return {name: colours[i % len(colours)] for i, name in enumerate(names)}
 
 
@@ -78,15 +85,15 @@ def articles_over_time(per_day: Counter[tuple[date, str]], outlets: Sequence[str
         for outlet in outlets:
             heights = [counts.get((b, outlet), 0) for b in bins]
             if any(heights):
-                axes.bar(bins, heights, bottom=bottom, width=6 if weekly else 0.8,
+                axes.bar(bins, heights, bottom=bottom,  # type: ignore[arg-type]  # dates convert width=6 if weekly else 0.8,
                          align="edge" if weekly else "center", label=outlet,
                          color=colours[outlet])
-                bottom = [b + h for b, h in zip(bottom, heights)]
+                bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
         locator = mdates.AutoDateLocator(maxticks=12)
         axes.xaxis.set_major_locator(locator)
         axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         axes.set_ylabel(f"articles per {'week' if weekly else 'day'}")
-        axes.yaxis.get_major_locator().set_params(integer=True)
+        axes.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
         axes.grid(axis="x", visible=False)
         _legend_below(axes, axes.get_legend_handles_labels())
         return to_svg(figure, "articles-over-time"), "week" if weekly else "day"
@@ -153,7 +160,8 @@ def fill_rates(filled: dict[str, Counter[str]], articles: Counter[str],
         for spine in axes.spines.values():
             spine.set_visible(False)
         colorbar = figure.colorbar(mesh, ax=axes, fraction=0.03, pad=0.02, format="{x:.0%}")
-        colorbar.solids.set_rasterized(False)
+        if colorbar.solids is not None:
+            colorbar.solids.set_rasterized(False)
         return to_svg(figure, "fill-rates")
 
 
@@ -171,10 +179,11 @@ def runs_chart(runs: Sequence[Run]) -> str:
         for folder in folders:
             mine = [r for r in runs if r.folder == folder and r.started is not None]
             timed = [r for r in mine if r.seconds is not None]
-            top.plot([r.started for r in timed], [r.seconds / per for r in timed], marker="o",
+            top.plot([r.started for r in timed], [(r.seconds or 0) / per for r in timed],
+                     marker="o",
                      markersize=4, linewidth=1, label=folder, color=folder_colours[folder])
             failed = [r for r in timed if not r.completed]
-            top.scatter([r.started for r in failed], [r.seconds / per for r in failed],
+            top.scatter([r.started for r in failed], [(r.seconds or 0) / per for r in failed],
                         marker="x", s=60, color="#e15759", zorder=3)
             bottom.bar([r.started for r in mine], [r.errors for r in mine],
                        width=width, color=folder_colours[folder])

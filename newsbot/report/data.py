@@ -133,7 +133,7 @@ def summarise(inputs: Iterable[str]) -> Summary:
                               f"or dataset, or a .parquet dataset")
     files = list(dict.fromkeys(partitions))
     found = reader.Report()
-    seen: set[str] = set()
+    seen: set[str | None] = set()
     for record in reader.read(files, reader.select(files, reader.Filters(), found)):
         seen.add(record["id"])
         summary.add(record)

@@ -13,6 +13,7 @@ from scrapy.exceptions import StopDownload
 from scrapy.http import Headers, Response, TextResponse
 
 from newsbot.encoding import MOJIBAKE_MARKS, decode_html, mojibake_marks
+from newsbot.extensions.ledger import settle_response
 from newsbot.extraction import extract_article
 from newsbot.extraction.dates import PAGE_TEXT, normalise_date
 from newsbot.items import Article
@@ -63,6 +64,9 @@ class NewsbotSpider(scrapy.Spider):
     """Keeps crawl state between runs (:mod:`newsbot.state`): only what is new is fetched."""
     resumes_deferred: bool = False
     """Whether requests deferred by an earlier crawl with the same slug are made again."""
+    arguments: dict[str, Any]
+    known_outlets: dict[str, Outlet]
+    extract_budget: float
 
     def __init__(self, **kwargs: Any):
         # Scrapy turns every -a argument into a spider attribute: an unknown one could replace
@@ -93,7 +97,7 @@ class NewsbotSpider(scrapy.Spider):
                          spider: scrapy.Spider) -> None:
         """Stop downloading an article URL that turns out to be a PDF, a video, a binary ..."""
         if request.callback == self.parse_article and not is_page_type(
-                headers.get(b"Content-Type", b"").decode("latin-1")):
+                (headers.get(b"Content-Type") or b"").decode("latin-1")):
             raise StopDownload(fail=False)  # parse_article gets the headers and drops it
 
     def parse_article(self, response: Response):
@@ -101,7 +105,7 @@ class NewsbotSpider(scrapy.Spider):
         if "dataloss" in response.flags:  # only with DOWNLOAD_FAIL_ON_DATALOSS = False
             self.drop(response, "truncated", "the response body is incomplete")
             return
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         if not isinstance(response, TextResponse) or not is_page_type(content_type):
             self.drop(response, "not_text", f"not an HTML page ({content_type or '?'})")
             return
@@ -115,6 +119,7 @@ class NewsbotSpider(scrapy.Spider):
         except Exception:
             self.crawler.stats.inc_value("newsbot/extract_errors")
             self.logger.exception("Extraction failed on %s", response.url)
+            settle_response(self.crawler, response.request, "error/extraction")
             return
         if mojibake_marks(f"{data.get('headline')} {data.get('articleBody')}") >= MOJIBAKE_MARKS:
             self.crawler.stats.inc_value("newsbot/encoding/suspect")
@@ -123,8 +128,8 @@ class NewsbotSpider(scrapy.Spider):
         entry = response.meta.get("entry") or {}
         if data.get("datePublishedSource") in (None, PAGE_TEXT) and entry.get("published") \
                 and (published := normalise_date(entry["published"])):
-            data.update(datePublished=published, datePublishedRaw=entry["published"],
-                        datePublishedSource="sitemap or feed")
+            data["datePublished"], data["datePublishedRaw"] = published, entry["published"]
+            data["datePublishedSource"] = "sitemap or feed"
         if not data.get("headline") and entry.get("title"):
             data["headline"] = entry["title"]
         outlet = self.known_outlets.get(response.meta.get("outlet", "")) \
@@ -137,6 +142,7 @@ class NewsbotSpider(scrapy.Spider):
         """A page that yields no article, counted like the validate stage's drops."""
         self.crawler.stats.inc_value(f"newsbot/dropped/{reason}")
         self.logger.info("Dropped (%s): %s: %s", reason, why, response.url)
+        settle_response(self.crawler, response.request, f"dropped/{reason}")
 
 
 def is_page_type(content_type: str) -> bool:

@@ -20,8 +20,11 @@ from scrapy.http import Response, TextResponse
 from newsbot.discovery import Entry
 from newsbot.discovery.feeds import Feed, feeds_from_html, parse_feed
 from newsbot.discovery.links import MAX_OUTLINKS, anchor_hrefs, classify_links
+from newsbot.discovery.roles import article_evidence
 from newsbot.discovery.sitemaps import Sitemap, parse_sitemap, sitemaps_from_robots
 from newsbot.discovery.xml import XmlRejected, inflate
+from newsbot.dupefilter import page_roles
+from newsbot.extensions.ledger import urls_of
 from newsbot.extraction.dates import normalise_date
 from newsbot.outlets import NAME_RE, Outlet
 from newsbot.spiders.base import (
@@ -32,7 +35,6 @@ from newsbot.spiders.base import (
     parse_since,
 )
 from newsbot.urls import clean_url
-
 
 XmlDoc = TypeVar("XmlDoc", Sitemap, Feed)
 
@@ -163,10 +165,26 @@ class NewsSpider(NewsbotSpider):
             yield from self.article_requests(outlet, feed.entries)
 
     def parse_front(self, response: Response):
-        """A home page or section front: feeds it announces, article links, deeper fronts."""
+        """A home page or section front: feeds it announces, article links, deeper fronts.
+
+        A front that is an article (its markup says so, or a sitemap or feed announced it while
+        it was queued and the page does not say otherwise: :mod:`newsbot.discovery.roles`) is
+        extracted too, once.
+        """
         if not isinstance(response, TextResponse):
             return
         outlet = self.outlet_of(response)
+        is_article, why = article_evidence(response.text, response.url, outlet.article_re)
+        assert response.request is not None  # a downloaded response, as every callback's
+        announced = page_roles(self.crawler).front_handled(
+            list(urls_of(response.request, response)), is_article)
+        if announced is not None:
+            response.meta.update(announced)
+        if is_article or (announced is not None and is_article is None):
+            self.crawler.stats.inc_value("newsbot/roles/front_is_article")
+            self.logger.debug("Front %s is an article (%s): extracting it", response.url,
+                              why if is_article else "announced by a sitemap or feed")
+            yield from self.parse_article(response)
         if not outlet.feeds and response.meta.get("front_depth") == 0:
             # Feeds are announced in the <head>: no need to build the tree of a whole page.
             end = response.text.find("</head>", 0, HEAD_LIMIT)

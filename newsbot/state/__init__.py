@@ -184,7 +184,8 @@ def version_id(key: str, content_hash: str | None) -> str:
 
 def parse_schedule(value: Any) -> tuple[float, ...]:
     """``NEWSBOT_REVISIT_SCHEDULE`` as sorted hours: a list, or text as ``-s`` gives it
-    (``[1, 6, 24]``, ``1,6,24``; ``[]`` or nothing: no revisits)."""
+    (``[1, 6, 24]``, ``1,6,24``; ``[]`` or nothing: no revisits); ValueError for anything else
+    (:mod:`newsbot.config` says so before a crawl starts)."""
     if isinstance(value, str):
         text = value.strip()
         try:
@@ -197,7 +198,7 @@ def parse_schedule(value: Any) -> tuple[float, ...]:
     except (TypeError, ValueError):
         hours = [-1.0]
     if any(h <= 0 or not math.isfinite(h) for h in hours):
-        raise StateError(f"NEWSBOT_REVISIT_SCHEDULE must be a list of positive hours after an "
+        raise ValueError(f"NEWSBOT_REVISIT_SCHEDULE must be a list of positive hours after an "
                          f"article's first fetch (like [1, 6, 24]; [] for none), not {value!r}")
     return tuple(hours)
 
@@ -214,8 +215,6 @@ def open_state(settings: BaseSettings, crawl: RedisCrawl | None = None) -> Crawl
     if not settings.getbool("NEWSBOT_STATE_ENABLED"):
         return None
     ttl_days = settings.getfloat("NEWSBOT_STATE_TTL_DAYS")
-    if ttl_days <= 0:
-        raise StateError(f"NEWSBOT_STATE_TTL_DAYS must be positive, not {ttl_days}")
     schedule = parse_schedule(settings.get("NEWSBOT_REVISIT_SCHEDULE"))
     if crawl is not None:
         from newsbot.state.redis import RedisState

@@ -20,8 +20,8 @@ crawl of the outlet is refused.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 import redis
 
@@ -164,7 +164,9 @@ class RedisState:
 
     def __init__(self, client: redis.Redis, ttl: float, crawl: RedisCrawl,
                  schedule: Sequence[float] = ()):
-        self.redis = client
+        # Any: redis-py types each reply of the sync client as "Awaitable or Any"
+        # (redis/redis-py#3497); its replies are bytes, lists and ints, checked where read.
+        self.redis: Any = cast(Any, client)
         self.ttl = int(ttl)
         self.crawl = crawl
         self.schedule = tuple(schedule)
@@ -283,7 +285,7 @@ class RedisState:
     def close(self) -> None:
         """Nothing to release: the outlet locks go with the crawl's last worker."""
 
-    def _call(self, function, *args, **kwargs):
+    def _call(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         try:
             return function(*args, **kwargs)
         except (redis.RedisError, RedisUnavailable) as exc:

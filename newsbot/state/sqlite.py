@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, Any, TypeVar
 
 from newsbot.state import (
     Cursor,
@@ -114,7 +114,8 @@ class SqliteState:
                               f"lock {lock_path}); this run does not start") from None
         handle.seek(0)
         handle.truncate()
-        handle.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}")
+        since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        handle.write(f"pid {os.getpid()} since {since}")
         handle.flush()
         self._locks[outlet] = handle
 
@@ -131,7 +132,8 @@ class SqliteState:
                 if row is None:
                     self.db.execute(
                         "INSERT INTO articles (key, outlet, url, pending, announced, seen) "
-                        "VALUES (?, ?, ?, 1, ?, ?)", (entry.key, outlet, entry.url, entry.date, now))
+                        "VALUES (?, ?, ?, 1, ?, ?)",
+                        (entry.key, outlet, entry.url, entry.date, now))
                     decisions.append(True)
                     continue
                 pending, handled_date, article = row
@@ -290,9 +292,10 @@ class SqliteState:
 
         return self._transaction(run)
 
-    def _read(self, sql: str, args: tuple) -> tuple | None:
+    def _read(self, sql: str, args: tuple[Any, ...]) -> tuple[Any, ...] | None:
         try:
-            return self.db.execute(sql, args).fetchone()
+            row: tuple[Any, ...] | None = self.db.execute(sql, args).fetchone()
+            return row
         except sqlite3.Error as exc:
             raise StateError(f"cannot read the crawl state {self.path}: {exc}") from exc
 

@@ -11,10 +11,18 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 from warcio.checker import Checker
 
-from newsbot.archive.warc import Exchange, NotWarc, Page, Skipped, WarcCutShort, WarcWriter, \
-    read_pages
+from newsbot.archive.warc import (
+    Exchange,
+    NotWarc,
+    Page,
+    Skipped,
+    WarcCutShort,
+    WarcWriter,
+    read_pages,
+)
 from newsbot.spiders.base import is_page_type
 from warcs import PAGE, cc_news_like
+
 
 def pages(data: bytes, max_bytes: int = 1 << 20) -> list[Page | Skipped]:
     return list(read_pages(io.BytesIO(data), max_bytes, is_page_type))

@@ -118,5 +118,7 @@ def test_the_alias_list_is_configurable():
                      agencies).sourceOrganization == "TWP"
     assert attribute({"url": "https://x.test/", "dateline": "WASHINGTON (AP) —"},
                      agencies).sourceOrganization is None
-    with pytest.raises(ValueError, match="NEWSBOT_ATTRIBUTION_AGENCIES"):
+    with pytest.raises(ValueError, match="agency 'X' must be an object with keys among"):
         Agencies({"X": {"aliases": ["X"]}})
+    with pytest.raises(ValueError, match="agency 'X': 'names' must be a list of strings"):
+        Agencies({"X": {"names": "X"}})

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from support import article_page, lorem
 
 SCRIPT = Path(__file__).parents[2] / "benchmarks" / "extraction.py"

@@ -1,4 +1,5 @@
-"""Dataset formats: CSV safe for spreadsheets, Parquet typed so pandas and DuckDB need no cleanup."""
+"""Dataset formats: CSV safe for spreadsheets, Parquet typed so pandas and DuckDB need no
+cleanup."""
 
 from __future__ import annotations
 

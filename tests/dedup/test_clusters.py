@@ -8,8 +8,8 @@ import redis
 from newsbot.dedup.clusters import Clusterer
 from newsbot.dedup.fingerprints import body_hash, short_id, text_shingles
 from newsbot.dedup.lsh import band_keys
-from newsbot.dedup.similarity import Thresholds
 from newsbot.dedup.redis_store import RedisIndex
+from newsbot.dedup.similarity import Thresholds
 from newsbot.dedup.store import Doc, IndexMismatch, SqliteIndex
 from story_text import paragraphs
 

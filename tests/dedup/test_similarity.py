@@ -5,7 +5,6 @@ import pytest
 
 from newsbot.dedup.fingerprints import shingles, text_shingles, tokens
 from newsbot.dedup.similarity import Thresholds, scores, verdict
-
 from story_text import body, paragraphs
 
 T = Thresholds()

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from newsbot.cleaning.patterns import DATELINE
+from support import check_ledger
 
 EXPECTED = json.loads((Path(__import__("newsbot").__file__).parent / "demo" / "expected.json")
                       .read_text(encoding="utf-8"))
@@ -37,6 +38,16 @@ def test_every_demo_article_exactly_once(demo):
     assert sorted(map(site_and_path, articles)) == expected
     assert "articles exported:  15" in stdout and "duplicates found" in stdout
     assert " ERROR:" not in log
+
+
+def test_the_demos_page_ledger_adds_up_in_its_manifest_log_and_summary(demo_run):
+    out, stdout = demo_run
+    manifest = json.loads((out / "articles.manifest.json").read_text())
+    outcomes = check_ledger(manifest, unsettled_articles=0)
+    assert outcomes == check_ledger((out / "crawl.log").read_text())
+    assert outcomes["exported/new"] == 15 and outcomes["robots.txt"] == 4  # one per host, +1
+    assert f"page ledger:        {manifest['counts']['ledger']['responses']} responses " \
+           f"(adds up)" in stdout and "unsettled articles: 0" in stdout
 
 
 @pytest.mark.parametrize("case", EXPECTED, ids=lambda e: e["path"].rsplit("/", 1)[-1])

@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 
+from support import check_ledger
+
 
 def test_two_workers_export_the_single_process_dataset(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "newsbot.cli", "demo", "--workers", "2",
@@ -27,3 +29,5 @@ def test_two_workers_export_the_single_process_dataset(tmp_path):
             assert article[field] == expected[field], (article["id"], field)
     for n in (1, 2):
         assert " ERROR:" not in (out / f"worker-{n}.log").read_text()
+        check_ledger((out / f"worker-{n}.log").read_text(), unsettled_articles=0)
+    check_ledger((out / "single" / "articles.log").read_text(), unsettled_articles=0)

@@ -5,12 +5,15 @@ from newsbot.discovery.xml import XmlRejected
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
 <channel><title>Wire</title>
-<item><title>One</title><link>https://w.test/one</link><pubDate>Fri, 20 Nov 2026 13:15:00 GMT</pubDate></item>
-<item><title>Two</title><guid isPermaLink="true">https://w.test/two</guid><dc:date>2026-11-21</dc:date></item>
+<item><title>One</title><link>https://w.test/one</link>
+<pubDate>Fri, 20 Nov 2026 13:15:00 GMT</pubDate></item>
+<item><title>Two</title><guid isPermaLink="true">https://w.test/two</guid>
+<dc:date>2026-11-21</dc:date></item>
 <item><title>No link</title><guid isPermaLink="false">abc</guid></item>
 </channel></rss>"""
 ATOM = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>Out</title>
-<entry><title>Three</title><link rel="alternate" href="/three"/><link rel="enclosure" href="/x.mp3"/>
+<entry><title>Three</title><link rel="alternate" href="/three"/>
+<link rel="enclosure" href="/x.mp3"/>
 <published>2026-11-22T08:00:00Z</published><updated>2026-11-22T09:00:00Z</updated></entry>
 </feed>"""
 

@@ -63,7 +63,8 @@ def test_truncated_json_ld_headline_gives_way_to_h1():
 def test_broken_and_empty_documents_do_not_raise():
     assert extract_article("https://x.test/a", "") == {"url": "https://x.test/a"}
     assert extract_article("https://x.test/a", "<?xml version='1.0'?><html></html>")["url"]
-    article = extract_article("https://x.test/a", '<script type="application/ld+json">{bad</script>')
+    broken = '<script type="application/ld+json">{bad</script>'
+    article = extract_article("https://x.test/a", broken)
     assert article["url"] == "https://x.test/a"
 
 
@@ -88,7 +89,8 @@ def test_seed_shaped_reprint_is_clean_after_extract_and_clean():
         "A", "Officials", "The", "The", "Emergency", "Years", "Residents", "Local", "The",
         "Scientists"]
     assert article["trailers"] == ["Source: HWN"]
-    assert article["mainImage"]["caption"] == "Water pours over the broken section of the Norrhamn barrier on Friday."
+    assert article["mainImage"]["caption"] == (
+        "Water pours over the broken section of the Norrhamn barrier on Friday.")
     assert article["mainImage"]["credit"] == "Photo/Reuters"
     assert article["datePublished"] == "2026-02-14T06:30:00Z"
 

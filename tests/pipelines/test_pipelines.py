@@ -90,5 +90,3 @@ def test_drop_mode_and_disabled_dedup():
     assert c.stats.get_value("newsbot/dedup/syndicated_copy") == 1
     with pytest.raises(NotConfigured):
         DedupPipeline.from_crawler(crawler(NEWSBOT_DEDUP_ENABLED=False))
-    with pytest.raises(NotConfigured):
-        DedupPipeline.from_crawler(crawler(NEWSBOT_DEDUP_MODE="sometimes"))

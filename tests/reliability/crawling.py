@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-import re
 import socket
+
+from support import crawl_stats
 
 FAST = {"DOWNLOAD_TIMEOUT": "2", "RETRY_TIMES": "1"}
 """Timeouts and retries small enough for a test, still exercising both."""
@@ -15,11 +16,8 @@ def stub_dns(hosts: dict[str, str]) -> dict[str, str]:
     return {"TWISTED_DNS_RESOLVER": "stubdns.StubResolver", "STUB_DNS": json.dumps(hosts)}
 
 
-def stats(log: str) -> dict[str, int | float]:
-    """The numeric stats of Scrapy's end-of-crawl dump in ``log``."""
-    dump = log.split("Dumping Scrapy stats:", 1)[-1]
-    return {m[1]: float(m[2]) if "." in m[2] else int(m[2])
-            for m in re.finditer(r"^ ?[{ ]'([^']+)': (-?[0-9.]+),?}?$", dump, re.MULTILINE)}
+stats = crawl_stats
+"""The numeric stats of Scrapy's end-of-crawl dump in a log."""
 
 
 def lines(log: str, level: str, text: str = "") -> list[str]:

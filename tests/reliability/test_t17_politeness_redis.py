@@ -8,11 +8,11 @@ import subprocess
 import threading
 
 import redis
+from test_t17_politeness import NOISE, gaps, slow_story
 
 from crawling import stats
 from faultserver import FaultServer
-from support import crawl_command, crawl_env
-from test_t17_politeness import NOISE, gaps, slow_story
+from support import check_ledger, crawl_command, crawl_env
 from workers import wait_until
 
 PATHS = [f"/story-{i}" for i in range(16)]
@@ -51,6 +51,8 @@ def test_t17_two_workers_share_one_delay_per_host(tmp_path, redis_server):
         GATE.set()
         logs = [w.communicate(timeout=90)[1] for w in workers]
     assert [w.returncode for w in workers] == [0, 0], logs
+    for log in logs:
+        check_ledger(log)
     pages = [stats(log).get("newsbot/distributed/acked", 0) for log in logs]
     assert all(pages), pages  # both workers crawled
     arrivals = [a for a in server.arrivals if a.path != "/robots.txt"]

@@ -125,13 +125,13 @@ def test_t18_robots_txt_is_not_trusted_for_more_than_a_day():
     crawler = get_crawler(Spider, {"ROBOTSTXT_OBEY": True,
                                    "NEWSBOT_ROBOTSTXT_MAX_CRAWL_DELAY": 30})
     middleware = robots.RobotsTxtMiddleware(crawler)
-    middleware._parsers["n.test"] = None  # an answer from 25 hours ago
+    middleware.parsers["n.test"] = None  # an answer from 25 hours ago
     middleware.fetched_at["n.test"] = time.monotonic() - 25 * 3600
     fetches = []
 
     async def robot_parser(request):
         fetches.append(request.url)
-        middleware._parsers["n.test"] = None
+        middleware.parsers["n.test"] = None
 
     middleware.robot_parser = robot_parser
     asyncio.run(middleware.process_request(Request("https://n.test/a")))

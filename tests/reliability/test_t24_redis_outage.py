@@ -6,9 +6,10 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
+from state.newsroom import serve, write_site
+
 from crawling import lines, stats
 from newsbot.distributed.server import RedisServer, free_port
-from state.newsroom import serve, write_site
 from workers import CRAWL, exported, finish, start_worker, wait_until
 
 SECRET = "pw-t24-secret"

@@ -8,9 +8,9 @@ import signal
 from urllib.parse import urlsplit
 
 import redis
+from state.newsroom import export, serve, write_site
 
 from crawling import lines, stats
-from state.newsroom import export, serve, write_site
 from workers import CRAWL, exported, finish, leases_of, start_worker, wait_until
 
 STORIES = 12

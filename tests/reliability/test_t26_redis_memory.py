@@ -8,10 +8,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import redis
+from state.newsroom import serve, write_site
 
 from crawling import lines
 from newsbot.distributed.server import RedisServer
-from state.newsroom import serve, write_site
 from workers import exported, finish, start_worker
 
 

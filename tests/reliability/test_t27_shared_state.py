@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import redis
 from scrapy.settings import Settings
+from state.newsroom import serve, write_site
 
 from crawling import stats
 from newsbot.distributed.settings import distributed_settings
 from newsbot.settings import DOWNLOAD_HANDLERS, SPIDER_MIDDLEWARES
-from state.newsroom import serve, write_site
 from workers import CRAWL, exported, finish, start_worker
 
 

@@ -9,9 +9,9 @@ import pickle
 from urllib.parse import urlsplit
 
 import redis
+from state.newsroom import serve, write_site
 
 from crawling import lines, stats
-from state.newsroom import serve, write_site
 from workers import CRAWL, exported, finish, start_worker
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from scrapy.utils.test import get_crawler
 
+from crawling import stub_dns
 from newsbot.exporters import uri_params
 from newsbot.spiders.article import ArticleSpider
 from newsbot.spiders.base import SpiderArgumentError
 from newsbot.spiders.news import NewsSpider
-from crawling import stub_dns
 from support import run_crawl
 
 HOSTILE_OUTLETS = ["../../../tmp/pwn", "/etc/cron.d/x", "a\x00b", "x\ny", "a" * 500, "..",

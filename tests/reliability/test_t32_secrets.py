@@ -20,7 +20,7 @@ from crawling import dead_port
 from faultserver import FaultServer, Req, answers
 from newsbot.middlewares.redirects import RedirectMiddleware
 from newsbot.redact import redact
-from support import LOOPBACK_SETTINGS, article_page, lorem
+from support import LOOPBACK_SETTINGS, article_page, check_ledger, lorem
 
 SENTINEL = "S3NT1NEL"
 
@@ -78,6 +78,7 @@ def test_t32_a_sentinel_secret_reaches_no_output_and_nothing_listens(tmp_path):
     assert crawler.returncode == 0, console
     assert listening == []  # no telnet console, no remote-control server
     log = (tmp_path / "crawl.log").read_text()
+    check_ledger(log)
     assert "Telnet" not in log and "Remote control" not in log
     assert {"Cookie story", "Other", "Slow story", "Proxied story"} <= {
         json.loads(line)["headline"] for line in (tmp_path / "out.jsonl").read_text().splitlines()}

@@ -9,8 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import redis
-
 from state.newsroom import OUTLET, command, crawl_env, lines, partitions
+
+from support import check_ledger, crawl_stats
 
 CRAWL = f"newsbot:crawl:news:{OUTLET}:"
 """Key prefix of the distributed crawl of the newsroom site."""
@@ -26,8 +27,11 @@ def start_worker(cwd: Path, server, redis_url: str, settings: dict[str, str] | N
 
 
 def finish(worker: subprocess.Popen, timeout: float = 90) -> str:
-    """Wait for a worker's end; its log."""
+    """Wait for a worker's end; its log (the page ledger of a worker that ran to its end
+    checked)."""
     _, log = worker.communicate(timeout=timeout)
+    if crawl_stats(log):
+        check_ledger(log)
     return log
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 from urllib.parse import urlsplit
 
 import pytest
@@ -39,8 +38,10 @@ def wire_site(root):
             </news:publication_date><news:title>Story s1</news:title></news:news></url>
             <url><loc>{B}/news/old.html</loc><news:news><news:publication_date>2019-01-01
             </news:publication_date><news:title>Old</news:title></news:news></url>
-            <url><loc>{B}/news/s6.html</loc><news:news><news:publication_date>2026-11-23T08:00:00+02:00
-            </news:publication_date><news:title>Story six from the sitemap</news:title></news:news></url>
+            <url><loc>{B}/news/s6.html</loc><news:news>
+            <news:publication_date>2026-11-23T08:00:00+02:00
+            </news:publication_date><news:title>Story six from the sitemap</news:title>
+            </news:news></url>
             <url><loc>{B}/private/secret.html</loc></url>
             </urlset>""",
         "/archive.xml": f"""<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
@@ -58,7 +59,9 @@ def wire_site(root):
         "/index.html": f"""<html><head><title>Wire</title>
             <link rel="alternate" type="application/rss+xml" href="{B}/rss.xml">
             <link rel="alternate" type="application/atom+xml" href="/atom.xml"></head>
-            <body><a href="/world/">World</a> <a href="/news/council-approves-harbour-bridge-repairs.html">Story 5</a></body></html>""",
+            <body><a href="/world/">World</a>
+            <a href="/news/council-approves-harbour-bridge-repairs.html">Story 5</a>
+            </body></html>""",
         "/world/index.html": """<html><body><a href="/news/2026/11/24/linked.html">Linked story</a>
             <a href="/private/secret.html">Secret</a></body></html>""",
         "/private/secret.html": article_page("Secret", lorem("secret")),

@@ -19,7 +19,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from newsbot.demo.server import SiteHandler, SiteServer, serve_sites
-from support import article_page, crawl_command, crawl_env, lorem, write_files
+from support import (
+    article_page,
+    check_ledger,
+    crawl_command,
+    crawl_env,
+    crawl_stats,
+    lorem,
+    write_files,
+)
 
 B = "{{base:daily}}"
 OUTLET = "daily"
@@ -116,9 +124,13 @@ def command(cwd: Path, server: SiteServer, settings: dict[str, str] | None = Non
 
 def crawl(cwd: Path, server: SiteServer, settings: dict[str, str] | None = None,
           **popen: object) -> subprocess.CompletedProcess:
-    """One scheduled run, to its end, writing ``cwd/data/daily/<run id>.jsonl``."""
-    return subprocess.run(command(cwd, server, settings), cwd=cwd, env=crawl_env(),
+    """One scheduled run, to its end, writing ``cwd/data/daily/<run id>.jsonl``; its page
+    ledger checked."""
+    proc = subprocess.run(command(cwd, server, settings), cwd=cwd, env=crawl_env(),
                           capture_output=True, text=True, timeout=120, **popen)
+    if crawl_stats(proc.stderr):
+        check_ledger(proc.stderr)
+    return proc
 
 
 def start(cwd: Path, server: SiteServer, settings: dict[str, str] | None = None,

@@ -27,6 +27,7 @@ from newsroom import (
     wait_for,
     write_site,
 )
+from support import check_ledger
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +97,7 @@ def test_ctrl_c_stops_cleanly_and_jobdir_resumes(tmp_path, baseline):
         resumed = crawl(tmp_path, server, {"JOBDIR": jobdir})
     assert stopped.returncode == 0, log
     assert "shutting down gracefully" in log
+    check_ledger(log)  # pages in flight when Ctrl-C came were settled too
     first, second = partitions(tmp_path)
     assert manifest(first)["finish_reason"] == "shutdown" and manifest(first)["completed"] is False
     assert 0 < len(lines(first)) < 12

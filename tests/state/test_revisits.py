@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from newsbot.state import StateError, next_revisit, parse_schedule
+from newsbot.state import next_revisit, parse_schedule
 from newsroom import crawl, lines, manifest, partitions, serve, wait_for_revisits, write_site
 
 SOON = "[0.0003]"
@@ -28,7 +28,7 @@ def test_schedule_values(value, hours):
 
 @pytest.mark.parametrize("value", ["[0]", [-1], "[1, x]", "soon", [float("nan")], 3])
 def test_a_bad_schedule_is_a_clear_error(value):
-    with pytest.raises(StateError, match="NEWSBOT_REVISIT_SCHEDULE must be a list of positive"):
+    with pytest.raises(ValueError, match="NEWSBOT_REVISIT_SCHEDULE must be a list of positive"):
         parse_schedule(value)
 
 

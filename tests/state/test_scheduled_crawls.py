@@ -17,7 +17,7 @@ from newsroom import (
     wait_for,
     write_site,
 )
-from support import write_files
+from support import check_ledger, write_files
 
 
 def paths(records: list[dict]) -> list[str]:
@@ -94,6 +94,7 @@ def test_an_overlapping_run_of_the_same_outlet_exits_with_a_clear_message(tmp_pa
     assert "outlet 'daily' is being crawled by another run (pid " in second.stderr
     assert "this run does not start" in second.stderr
     assert first.returncode == 0, first_log
+    check_ledger(first_log)
     assert third.returncode == 0, third.stderr
     assert [len(lines(p)) for p in partitions(tmp_path)] == [12, 0]  # none from the second
 

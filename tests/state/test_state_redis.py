@@ -7,9 +7,6 @@ from types import SimpleNamespace
 
 import pytest
 import redis
-
-from newsbot.state import Cursor, StateError, StateLocked
-from newsbot.state.redis import RedisState
 from test_state_sqlite import (  # noqa: F401  (the shared contract, run on this store's fixture)
     DAY,
     HOUR,
@@ -27,6 +24,9 @@ from test_state_sqlite import (  # noqa: F401  (the shared contract, run on this
     test_the_first_fetch_is_the_one_that_counts,
     test_versions_are_remembered_by_article_key,
 )
+
+from newsbot.state import Cursor, StateError, StateLocked
+from newsbot.state.redis import RedisState
 
 
 def crawl(name: str = "news:x") -> SimpleNamespace:
