@@ -204,13 +204,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from newsbot.dataset import formats, reader
+    from newsbot.dataset import card, formats, reader
+    from newsbot.dataset.changes import CHANGE_COLUMNS, change_rows, with_changes
+    from newsbot.dataset.entries import ENTRY_COLUMNS, entry_rows
 
     out = Path(args.output)
     fmt = args.format or formats.SUFFIXES.get(out.suffix.lower())
+    if fmt == "hf" and (args.changes or args.live_entries):
+        raise SystemExit("--format hf writes the articles; export --changes or --live-entries "
+                         "as .jsonl, .csv or .parquet")
     if fmt is None:
         raise SystemExit(f"cannot tell the format of {out} from its name; give --format "
-                         f"({', '.join(formats.FORMATS)})")
+                         f"({', '.join([*formats.FORMATS, 'hf'])})")
     filters = reader.Filters(
         since=args.since, until=args.until,
         languages=tuple(x.lower() for x in args.language or ()),
@@ -233,10 +238,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     partial = out.with_name(out.name + ".part")  # never a half-written dataset under OUT
     with tqdm(total=len(selection.entries), unit=" articles", desc="writing", disable=None,
               file=sys.stderr) as bar:
-        count = formats.write(reader.read(files, selection, bar.update), partial, fmt,
-                              formats.columns(report.fields))
-    os.replace(partial, out)
-    print(f"{count} articles from {report.partitions} partitions written to {out} ({fmt}); "
+        records = reader.read(files, selection, bar.update)
+        rows, names, what = records, formats.columns(report.fields), "articles"
+        if args.live_entries:
+            rows, names, what = entry_rows(records), list(ENTRY_COLUMNS), "live-blog posts"
+        else:  # versions 2, 3 ... compared with the version they replace (`changes`)
+            rows = with_changes(records, files, report.located)
+        if args.changes:
+            rows, names, what = change_rows(rows), list(CHANGE_COLUMNS), "changed versions"
+        if fmt == "hf":
+            try:
+                count = card.write_card(rows, out, names, files, report.located).articles
+            except card.CardError as exc:
+                raise SystemExit(f"newsbot export: {exc}") from None
+        else:
+            count = formats.write(rows, partial, fmt, names)
+            os.replace(partial, out)
+    print(f"{count} {what} from {report.partitions} partitions written to {out} ({fmt}); "
           f"{report.duplicates} replayed duplicates dropped, {report.filtered} filtered out, "
           f"{report.superseded} older versions left out, "
           f"{f'{report.copies} copies left out, ' if filters.story_originals else ''}"
@@ -322,8 +340,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", required=True, metavar="OUT",
                         help="dataset to write; its suffix (.jsonl, .csv, .parquet) picks the "
                              "format unless --format is given")
-    export.add_argument("--format", choices=("jsonl", "csv", "parquet"),
-                        help="output format (default: from OUT's suffix)")
+    export.add_argument("--format", choices=("jsonl", "csv", "parquet", "hf"),
+                        help="output format (default: from OUT's suffix); hf: OUT is a folder "
+                             "of Parquet shards (OUT/data/) and a dataset card (OUT/README.md) "
+                             "a dataset hub reads")
     export.add_argument("--data", default="data", metavar="DIR",
                         help="folder holding the outlet folders (default: data)")
     export.add_argument("--outlet", action="append", metavar="NAME[,NAME...]",
@@ -352,6 +372,14 @@ def build_parser() -> argparse.ArgumentParser:
                              "Unlike --originals-only, which is about versions of one article, "
                              "this is about articles of one story; with --latest-version-only, "
                              "one line per story")
+    rows = export.add_mutually_exclusive_group()
+    rows.add_argument("--changes", action="store_true",
+                      help="one row per version 2, 3 ... with what changed since the version it "
+                           "replaces (fields, paragraphs added, removed, edited, new live-blog "
+                           "posts, corrections)")
+    rows.add_argument("--live-entries", action="store_true",
+                      help="one row per live-blog post, with the id, URL and outlet of the page "
+                           "it is on")
     export.set_defaults(func=cmd_export)
 
     report = commands.add_parser(

@@ -159,6 +159,13 @@ def _revisit_schedule(value: Any) -> object:
         raise ValueError from None  # what it accepts says it all
 
 
+def _names(value: Any) -> list[str]:
+    names = [n.strip() for n in value.split(",")] if isinstance(value, str) else value
+    if not isinstance(names, list | tuple) or not all(isinstance(n, str) and n for n in names):
+        raise TypeError
+    return list(names)
+
+
 def _outlets_file(value: Any) -> object:
     from newsbot.outlets import load_outlets
 
@@ -182,6 +189,7 @@ SETTINGS: dict[str, Rule] = {
     "NEWSBOT_HOSTS_PAUSE_AFTER": whole(),
     "NEWSBOT_DEFERRED_DIR": text(),
     "NEWSBOT_ROBOTSTXT_MAX_CRAWL_DELAY": number(),
+    "NEWSBOT_ROBOTSTXT_AI_CRAWLERS": Rule("user agent names (GPTBot,CCBot)", _names),
     "NEWSBOT_TRAPS_MAX_REPEATS": whole(),
     "NEWSBOT_TRAPS_MAX_SEGMENTS": whole(),
     "NEWSBOT_TRAPS_MAX_REQUESTS_PER_HOST": whole(),

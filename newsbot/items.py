@@ -8,11 +8,11 @@ the two in step. Bump :data:`SCHEMA_VERSION` whenever a field is added, renamed 
 
 from __future__ import annotations
 
-from typing import Required, TypedDict
+from typing import Any, Required, TypedDict
 
 import scrapy
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class Article(scrapy.Item):
@@ -57,6 +57,29 @@ class Article(scrapy.Item):
     pageType = scrapy.Field(
         doc="What the page says it is: its schema.org type (`NewsArticle`, `LiveBlogPosting` ...) "
             "or else its `og:type`.")
+    isAccessibleForFree = scrapy.Field(
+        doc="`false` when the article is behind a paywall: its JSON-LD `isAccessibleForFree` "
+            "or a `hasPart` section it marks as not free, the `article:content_tier` meta tag, "
+            "or a paywall the page announces (\"Subscribe to continue reading\"); `true` when the "
+            "page says it is free; `null` when it says nothing. A short body with `false` was "
+            "cut by the paywall.")
+    liveBlogUpdates = scrapy.Field(
+        doc='Posts of a live blog in page order, each `{"id", "datePublished", "dateModified", '
+            '"headline", "articleBody", "url"}`: from JSON-LD `liveBlogUpdate` (nested, in '
+            '`@graph` or by `@id`), else from the timestamped post blocks of a page that says '
+            'it is live; `null` on other pages. Each version carries the full list the page '
+            'shows; `changes` counts the new entries.')
+    coverageStartTime = scrapy.Field(
+        doc="When the live blog's coverage starts (JSON-LD `coverageStartTime`), UTC ISO 8601.")
+    coverageEndTime = scrapy.Field(
+        doc="When the live blog's coverage ends (JSON-LD `coverageEndTime`), UTC ISO 8601.")
+    corrections = scrapy.Field(
+        doc='Correction and update notices the page carries, in page order, each `{"kind", '
+            '"text", "date"}`: kind `correction` ("Correction:"), `clarification`, '
+            '`earlier_version` ("An earlier version of this article ..."), `updated` ("This '
+            'story has been updated ...") or `editors_note`, in English, German, French, '
+            'Spanish, Turkish, Portuguese and Arabic, and JSON-LD `correction`; `date` is the '
+            'notice\'s own, `null` when it gives none. Removed from `articleBody`.')
     publisher = scrapy.Field(doc="Name of the outlet the page was crawled from (`Outlet.title`).")
     dateline = scrapy.Field(
         doc='Dateline removed from the start of the body, e.g. `"WASHINGTON (AP) —"`.')
@@ -98,6 +121,12 @@ class Article(scrapy.Item):
             "time a refetch finds its text changed; `null` when the crawl keeps no state (the "
             "`article` spider, `NEWSBOT_STATE_ENABLED = False`).")
     replaces = scrapy.Field(doc="`id` of the version this one replaces; `null` on a first version.")
+    changes = scrapy.Field(
+        doc='On a version 2, 3 ...: what changed since the version it `replaces`, '
+            '`{"fields", "previous", "articleBody", "liveBlogUpdates"}` (see "Versions and '
+            'changes"). Filled by `newsbot export` from the partitions it reads (the crawl\'s '
+            'partitions are a log and leave it `null`); `null` on first versions and when the '
+            'replaced version is not among the partitions read.')
     warcFile = scrapy.Field(
         doc="WARC file holding the page this article was extracted from, as the crawl wrote it "
             "(`data/<outlet>/<run id>.warc.gz`), or as given to `newsbot extract --warc`; `null` "
@@ -128,6 +157,21 @@ class Evidence(TypedDict):
     agency: str | None
 
 
+class LiveBlogUpdate(TypedDict):
+    id: str | None
+    datePublished: str | None
+    dateModified: str | None
+    headline: str | None
+    articleBody: str | None
+    url: str | None
+
+
+class Correction(TypedDict):
+    kind: str
+    text: str
+    date: str | None
+
+
 class ArticleData(TypedDict, total=False):
     """An article between stages, typed: what :func:`newsbot.extraction.extract_article` returns,
     the clean and attribute stages take and give, and :class:`Article` is made from.
@@ -155,6 +199,11 @@ class ArticleData(TypedDict, total=False):
     articleSection: str | None
     keywords: list[str]
     pageType: str | None
+    isAccessibleForFree: bool | None
+    liveBlogUpdates: list[LiveBlogUpdate] | None
+    coverageStartTime: str | None
+    coverageEndTime: str | None
+    corrections: list[Correction] | None
     publisher: str | None
     dateline: str | None
     trailers: list[str]
@@ -169,5 +218,6 @@ class ArticleData(TypedDict, total=False):
     id: str | None
     version: int | None
     replaces: str | None
+    changes: dict[str, Any] | None
     warcFile: str | None
     warcRecordId: str | None

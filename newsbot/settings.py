@@ -53,6 +53,14 @@ NEWSBOT_HOSTS_PAUSE_AFTER = 10
 NEWSBOT_DEFERRED_DIR = "data/state/deferred"
 # robots.txt Crawl-delay is honoured up to this many seconds; a host asking for more is skipped.
 NEWSBOT_ROBOTSTXT_MAX_CRAWL_DELAY = 30.0
+# User agents of AI-training crawlers: what each host's robots.txt says to them is recorded in
+# the run's manifest (robots_txt), and shown per outlet in dataset cards and the report.
+NEWSBOT_ROBOTSTXT_AI_CRAWLERS = [
+    "GPTBot", "CCBot", "Google-Extended", "ClaudeBot", "anthropic-ai", "Claude-Web",
+    "PerplexityBot", "Bytespider", "Applebot-Extended", "meta-externalagent", "FacebookBot",
+    "cohere-ai", "cohere-training-data-crawler", "Diffbot", "AI2Bot", "Ai2Bot-Dolma",
+    "Amazonbot", "Timpibot", "omgili", "ImagesiftBot", "YouBot",
+]
 # Spider traps: a run of path segments repeated more than MAX_REPEATS times back to back (or a
 # query parameter repeated), more than MAX_SEGMENTS segments, or more than
 # MAX_REQUESTS_PER_HOST requests to one host in a crawl (0: no budget) are not followed.

@@ -1,7 +1,8 @@
 """The clean stage: from extracted paragraphs to the article text a reader would quote.
 
 Removes boilerplate lines, moves photo captions and credits to the image they describe, records
-the dateline and "Source: X" style trailers as fields before removing them, drops a repeated
+the dateline and "Source: X" style trailers as fields before removing them (correction notices
+were recorded by extraction and are removed here too), drops a repeated
 headline, keeps sub-headlines, and normalises whitespace and Unicode. Pure: strings in, strings
 out, so it is tested without Scrapy and shared by the crawl and ``newsbot extract``.
 """
@@ -95,6 +96,12 @@ def _attach_caption(article: ArticleData, paragraph: str, known: dict[str, Image
     article.setdefault("images", []).append({"url": None, "caption": caption, "credit": credit})
 
 
+def _is_notice(paragraph: str, notices: set[str]) -> bool:
+    """The paragraph is one of the page's notices (extractors may drop its time of day)."""
+    key = _key(paragraph)
+    return len(key) >= 20 and any(n.startswith(key) or key.startswith(n) for n in notices)
+
+
 def _take_dateline(paragraphs: list[str]) -> tuple[str | None, list[str]]:
     if not paragraphs:
         return None, paragraphs
@@ -132,12 +139,15 @@ def clean_article(article: ArticleData) -> ArticleData:
             known[_key(full)] = known[_key(caption)] = image
     headline_key = _key(article.get("headline") or "")
     authors = article.get("authors") or []
+    # correction and update notices are a field of their own (``corrections``)
+    notices = {_key(c["text"]) for c in article.get("corrections") or []}
 
     kept: list[str] = []
     trailers: list[str] = []
     for raw in (article.get("articleBody") or "").split("\n"):
         paragraph = normalise_text(raw)
-        if not paragraph or is_boilerplate(paragraph) or is_byline(paragraph, authors):
+        if not paragraph or is_boilerplate(paragraph) or is_byline(paragraph, authors) \
+                or _is_notice(paragraph, notices):
             continue
         if not kept and _key(paragraph) == headline_key:
             # the headline repeated at the top of the text, below any lines dropped here (once

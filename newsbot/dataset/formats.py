@@ -6,8 +6,9 @@
   formula.
 * Parquet (pyarrow): typed columns, so pandas and DuckDB need no cleanup: dates as UTC
   timestamps (a date given without a zone is read as UTC; the ``...Raw`` fields keep the page's
-  text), authors and images as lists of structs, keywords as lists of strings, ``version`` as
-  an integer. A field without a type here (a newer schema's) is a string column, JSON text for
+  text), authors, images, live-blog posts and corrections as lists of structs, ``changes`` as a
+  struct, keywords as lists of strings, ``version`` as an integer, ``isAccessibleForFree`` as a
+  boolean. A field without a type here (a newer schema's) is a string column, JSON text for
   non-strings.
 """
 
@@ -74,12 +75,34 @@ def parquet_schema(names: Sequence[str]) -> Any:
 
     image = pa.struct([("url", pa.string()), ("caption", pa.string()), ("credit", pa.string())])
     when = pa.timestamp("s", tz="UTC")
+    authors = pa.list_(pa.struct([("name", pa.string()), ("type", pa.string())]))
+    count = pa.int32()
+    post = pa.struct([("id", pa.string()), ("datePublished", when), ("dateModified", when),
+                      ("headline", pa.string()), ("articleBody", pa.string()),
+                      ("url", pa.string())])
+    notice = pa.struct([("kind", pa.string()), ("text", pa.string()), ("date", pa.string())])
+    paragraph = pa.struct([("change", pa.string()), ("before", pa.string()),
+                           ("after", pa.string())])
+    changes = pa.struct([
+        ("fields", pa.list_(pa.string())),
+        ("previous", pa.struct([("headline", pa.string()), ("description", pa.string()),
+                                ("datePublished", pa.string()), ("dateModified", pa.string()),
+                                ("authors", authors)])),
+        ("articleBody", pa.struct([("added", count), ("removed", count), ("edited", count),
+                                   ("paragraphs", pa.list_(paragraph)), ("omitted", count)])),
+        ("liveBlogUpdates", pa.struct([("added", count), ("removed", count),
+                                       ("edited", count)]))])
     types = {
         "datePublished": when, "dateModified": when, "crawledAt": when,
-        "authors": pa.list_(pa.struct([("name", pa.string()), ("type", pa.string())])),
-        "mainImage": image, "images": pa.list_(image),
+        "coverageStartTime": when, "coverageEndTime": when,
+        "authors": authors, "mainImage": image, "images": pa.list_(image),
         "keywords": pa.list_(pa.string()), "trailers": pa.list_(pa.string()),
-        "version": pa.int32(),
+        "version": pa.int32(), "isAccessibleForFree": pa.bool_(),
+        "liveBlogUpdates": pa.list_(post), "corrections": pa.list_(notice), "changes": changes,
+        # rows of --changes and --live-entries (newsbot.dataset.changes, .entries)
+        "fields": pa.list_(pa.string()), "pageVersion": pa.int32(),
+        **{f"{what}{change}": count for what in ("paragraphs", "liveBlogUpdates")
+           for change in ("Added", "Removed", "Edited")},
     }
     return pa.schema([(name, types.get(name, pa.string())) for name in names])
 
@@ -106,6 +129,8 @@ def _column_value(value: Any, kind: Any) -> Any:
         return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     if pa.types.is_integer(kind):
         return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if pa.types.is_boolean(kind):
+        return value if isinstance(value, bool) else None
     if pa.types.is_list(kind):
         return [_column_value(v, kind.value_type) for v in value] \
             if isinstance(value, list) else None
@@ -113,6 +138,11 @@ def _column_value(value: Any, kind: Any) -> Any:
         return {kind.field(i).name: _column_value(value.get(kind.field(i).name), kind.field(i).type)
                 for i in range(kind.num_fields)} if isinstance(value, dict) else None
     return value
+
+
+def parquet_row(record: dict[str, Any], schema: Any) -> dict[str, Any]:
+    """``record`` as a row of ``schema``: every column, each value of its column's type."""
+    return {f.name: _column_value(record.get(f.name), f.type) for f in schema}
 
 
 def _write_parquet(records: Iterable[dict[str, Any]], out: Path, names: Sequence[str]) -> int:
@@ -124,7 +154,7 @@ def _write_parquet(records: Iterable[dict[str, Any]], out: Path, names: Sequence
     with pq.ParquetWriter(out, schema) as writer:
         rows: list[dict[str, Any]] = []
         for record in records:
-            rows.append({f.name: _column_value(record.get(f.name), f.type) for f in schema})
+            rows.append(parquet_row(record, schema))
             count += 1
             if len(rows) >= ROW_GROUP:
                 writer.write_table(pa.Table.from_pylist(rows, schema=schema))

@@ -11,8 +11,8 @@ the pages were crawled in.
 
 The reader makes two passes: the first parses every line, elects each story's original, applies
 the filters and keeps only a small index entry per record (sort key, file, offset); the second
-reads the selected lines in order. Memory grows with the number of records selected (about 300
-bytes each, with their stories), not their size.
+reads the selected lines in order. Memory grows with the number of records (about 300 bytes
+each, with their stories), not their size.
 """
 
 from __future__ import annotations
@@ -94,6 +94,9 @@ class Report:
     unreadable: list[str] = field(default_factory=list)
     fields: set[str] = field(default_factory=set)
     """every key of the selected records"""
+    located: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """id -> (file index, byte offset) of every record read, selected or not: where the version
+    a selected one replaces is found (:func:`newsbot.dataset.changes.with_changes`)"""
 
 
 @dataclass(frozen=True, order=True)
@@ -204,6 +207,7 @@ def select(files: Sequence[Path], filters: Filters, report: Report,
                         report.duplicates += 1
                         continue
                     seen.add(record["id"])
+                    report.located[record["id"]] = (index, start)
                     stories.add(record, (index, start), line_at)
                     if filters.latest_version_only and record.get("replaces"):
                         replacers.setdefault(record["replaces"], []).append(

@@ -3,9 +3,11 @@
 Each site is a folder served on its own loopback address (127.0.0.2, 127.0.0.3 ...), so the
 crawler sees distinct hosts with their own politeness slots, on port 0 (a free port). Files are
 templates: ``{{base:NAME}}`` becomes site NAME's base URL, so sitemaps and canonical links work
-whatever port was picked. ``/x/`` serves ``x/index.html``; ``/x`` falls back to ``x.html``;
-``/x.gz`` serves ``x`` gzipped; ``404.html`` answers missing paths with status 404. Every page
-has an ``ETag`` (a hash of its bytes) and ``If-None-Match`` with it gets ``304 Not Modified``.
+whatever port was picked. A site can be updated while served: files in its ``overlay`` folder
+replace the root's (the demo's second run). ``/x/`` serves ``x/index.html``; ``/x`` falls back
+to ``x.html``; ``/x.gz`` serves ``x`` gzipped; ``404.html`` answers missing paths with status
+404. Every page has an ``ETag`` (a hash of its bytes) and ``If-None-Match`` with it gets
+``304 Not Modified``.
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ class SiteServer(ThreadingHTTPServer):
         self.root = root.resolve()
         self.bases = bases
         self.hits: list[str] = []
+        self.overlay: Path | None = None
+        """a folder whose files are served instead of the root's: the site, updated"""
 
     @property
     def base_url(self) -> str:
@@ -68,9 +72,12 @@ class SiteServer(ThreadingHTTPServer):
 
     def resolve(self, raw_path: str) -> tuple[int, str, bytes]:
         path = unquote(urlsplit(raw_path).path)
+        roots = [r.resolve() for r in (self.overlay, self.root) if r is not None]
         for candidate, zipped in self._candidates(path):
-            file = (self.root / candidate.lstrip("/")).resolve()
-            if file.is_relative_to(self.root) and file.is_file():
+            for root in roots:
+                file = (root / candidate.lstrip("/")).resolve()
+                if not (file.is_relative_to(root) and file.is_file()):
+                    continue
                 body = render(file.read_text(encoding="utf-8"), self.bases).encode("utf-8")
                 if zipped:
                     return 200, "application/gzip", gzip.compress(body, mtime=0)

@@ -24,6 +24,8 @@ from scrapy.utils.defer import deferred_from_coro
 
 from newsbot.items import ARTICLE_FIELDS, SCHEMA_VERSION
 from newsbot.ledger import report as ledger_report
+from newsbot.optouts import robots_txt_read
+from newsbot.outlets import outlet_for
 from newsbot.scrapy_internals import feed_slots
 
 if TYPE_CHECKING:
@@ -145,6 +147,10 @@ class RunManifest:
         self.reason: str | None = None
         self.health: CrawlHealth | None = None
         """compares the final counts with earlier runs' (it registers itself)"""
+        self.robots: dict[str, dict[str, Any]] = {}
+        """per host, what its robots.txt said to AI crawlers when this run read it"""
+        self.paywalls: dict[str, Counter[str]] = {}
+        """per outlet (publisher), articles exported and those behind a paywall"""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunManifest:
@@ -155,6 +161,7 @@ class RunManifest:
         crawler.signals.connect(run.spider_error, signal=signals.spider_error)
         crawler.signals.connect(run.item_error, signal=signals.item_error)
         crawler.signals.connect(run.feeds_closed, signal=signals.feed_exporter_closed)
+        crawler.signals.connect(run.robots_read, signal=robots_txt_read)
         return run
 
     def spider_opened(self) -> None:
@@ -177,7 +184,18 @@ class RunManifest:
 
     def item_scraped(self, item: Any) -> None:
         self.scraped += 1
-        self.filled.update(filled(dict(item), ARTICLE_FIELDS))
+        record = dict(item)
+        self.filled.update(filled(record, ARTICLE_FIELDS))
+        paywalls = self.paywalls.setdefault(str(record.get("publisher")), Counter())
+        paywalls["articles"] += 1
+        paywalls["paywalled"] += record.get("isAccessibleForFree") is False
+
+    def robots_read(self, netloc: str, url: str, status: int, optout: dict[str, Any]) -> None:
+        spider = self.crawler.spider
+        crawled = {o.name: o for o in getattr(spider, "outlets", ())}  # incl. home=URL ones
+        outlet = outlet_for(url, crawled) or outlet_for(url, getattr(spider, "known_outlets", {}))
+        self.robots[netloc] = {"outlet": outlet.name if outlet else None, "url": url,
+                               "status": status, "read": utc_now(), **optout}
 
     def spider_error(self, failure: Any) -> None:
         self.crawler.stats.inc_value(PROBLEMS + "spider_error")
@@ -220,6 +238,8 @@ class RunManifest:
                 **(counts(stats) if final else {}),
             },
             "fill_rates": fill_rates,
+            "paywalled_by_outlet": {k: dict(v) for k, v in sorted(self.paywalls.items())},
+            "robots_txt": dict(sorted(self.robots.items())),
             **({"health": health} if health is not None else {}),
         }
         try:

@@ -27,9 +27,12 @@ from newsbot.extraction.body import (
     paragraphs_of,
     structured_paragraphs,
 )
+from newsbot.extraction.corrections import find_corrections
 from newsbot.extraction.dates import find_dates
 from newsbot.extraction.headline import choose_headline, without_repeated_title
 from newsbot.extraction.language import article_language, declared_language
+from newsbot.extraction.liveblog import live_blog
+from newsbot.extraction.paywall import accessible_for_free
 from newsbot.extraction.site import site_name_keys
 from newsbot.extraction.structured import (
     article_node,
@@ -117,6 +120,10 @@ def extract_article(url: str, html: str) -> ArticleData:
     main_image = urljoin(url, main_image) if main_image else None
     images = _images(tree, url, main_image)
 
+    # read before main_text prunes the tree
+    live = live_blog(node, nodes, tree, url)
+    corrections = find_corrections(tree, node)
+    free = accessible_for_free(node, meta, tree)
     ld_body = text_of(node.get("articleBody"))
     paragraphs = (structured_paragraphs(tree, ld_body)
                   or main_text(tree, url)  # prunes the tree: nothing may read it after this
@@ -146,6 +153,9 @@ def extract_article(url: str, html: str) -> ArticleData:
         or list_of(_meta(meta, "news_keywords", "keywords") or "")
         or meta.get("article:tag", []),
         "pageType": _first(page_type(node), _meta(meta, "og:type")),
+        "isAccessibleForFree": free,
+        **live,
+        "corrections": corrections,
         "attributionEvidence": provenance(node, url),
     }
     return cast(ArticleData, {k: v for k, v in article.items() if v not in (None, "", [])})

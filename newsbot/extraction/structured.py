@@ -99,14 +99,28 @@ def _nested_in(node: dict[str, Any]) -> set[int]:
             for d in _walk(value)}
 
 
+def _post_references(node: dict[str, Any]) -> Iterator[str]:
+    """``@id``s of the posts or parts a node refers to (an ``@graph`` live blog lists its
+    ``liveBlogUpdate`` posts as nodes of their own)."""
+    for key in ("liveBlogUpdate", "hasPart"):
+        value = node.get(key)
+        for entry in value if isinstance(value, list) else [value]:
+            ref = entry.get("@id") if isinstance(entry, dict) else entry
+            if isinstance(ref, str):
+                yield ref
+
+
 def article_node(nodes: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The node describing the article: the article-typed node with the most content, among
-    those not nested in another one (a live blog's ``liveBlogUpdate`` posts are parts of it)."""
+    those not nested in another one nor referred to as its post (a live blog's
+    ``liveBlogUpdate`` posts are parts of it)."""
     candidates = [n for n in nodes if _types(n) & ARTICLE_TYPES]
     if not candidates:
         return None
     inner = set().union(*(_nested_in(n) for n in candidates))
-    candidates = [n for n in candidates if id(n) not in inner] or candidates
+    posts = {ref for n in candidates for ref in _post_references(n)}
+    candidates = [n for n in candidates
+                  if id(n) not in inner and n.get("@id") not in posts] or candidates
     return max(candidates, key=lambda n: (bool(n.get("headline")),
                                           len(str(n.get("articleBody", ""))), len(n)))
 

@@ -16,6 +16,9 @@ redirected more than 5 times             followed up to 20      unavailable: all
                                                                 is skipped
 cache                                    whole crawl            at most 24 hours (§2.4)
 =======================================  =====================  ================================
+
+Each robots.txt read (or found absent) is announced (:data:`newsbot.optouts.robots_txt_read`) with
+what it says to AI-training crawlers, for the run's manifest.
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
+from scrapy.robotstxt import decode_robotstxt
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
 from newsbot.middlewares.failures import DownloadGaveUp
 from newsbot.middlewares.hosts import HostHealthMiddleware
+from newsbot.optouts import read_optout, robots_txt_read
 from newsbot.scrapy_internals import RobotsTxtHooks
 
 if TYPE_CHECKING:
@@ -58,6 +63,7 @@ class RobotsTxtMiddleware(RobotsTxtHooks):
         self.fetched_at: dict[str, float] = {}
         self.unreachable: dict[str, str] = {}
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
+        self.ai_crawlers = tuple(settings.getlist("NEWSBOT_ROBOTSTXT_AI_CRAWLERS"))
 
     # Scrapy calls it without the spider (deprecated in the base's signature since 2.14).
     async def process_request(self, request: Request) -> None:  # type: ignore[override]
@@ -94,6 +100,7 @@ class RobotsTxtMiddleware(RobotsTxtHooks):
                             response.url, len(response.body), MAX_BYTES)
                 response = response.replace(body=response.body[:MAX_BYTES])
             await super().robots_response(response, netloc, request)  # sends robots_parsed
+            self._announce(response, netloc, decode_robotstxt(response.body, spider=None))
             return
         self.crawler.stats.inc_value("robotstxt/response_count")
         self.crawler.stats.inc_value(f"robotstxt/response_status_count/{status}")
@@ -104,6 +111,15 @@ class RobotsTxtMiddleware(RobotsTxtHooks):
                 logger.info("robots.txt of %s redirected %d times; treated as absent",
                             netloc, redirects)
             self._settle(netloc, None)
+            self._announce(response, netloc, "")
+
+    def _announce(self, response: Response, netloc: str, text: str) -> None:
+        """What this robots.txt says to AI crawlers, for the manifest (an absent one: nothing)."""
+        optout = read_optout(text, self.ai_crawlers)
+        if optout.disallowed:
+            self.crawler.stats.inc_value("newsbot/robots/ai_crawlers_disallowed")
+        self.crawler.signals.send_catch_log(robots_txt_read, netloc=netloc, url=response.url,
+                                            status=response.status, optout=optout.as_dict())
 
     def robots_error(self, exc: Exception, netloc: str) -> None:
         self.fetched_at[netloc] = time.monotonic()

@@ -111,7 +111,8 @@ class DedupPipeline:
         # died before writing them.
         earlier = self.index.find_url(keys)
         lsh_keys = band_keys(doc.body, doc.lead)
-        if (adapter.get("pageType") or "").lower() in LIVE_BLOG_TYPES:
+        if (adapter.get("pageType") or "").lower() in LIVE_BLOG_TYPES \
+                or adapter.get("liveBlogUpdates"):  # a live page known by its posts alone
             self.stats.inc_value("newsbot/dedup_index/live_blog")
             lsh_keys = lsh_keys[:0]  # a story of its own that nothing joins
         if earlier:

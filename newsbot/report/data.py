@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from newsbot.dataset import reader
 from newsbot.extensions.runs import filled, manifest_path, read_manifest
+from newsbot.optouts import OutletOptOut, outlet_optouts
+from newsbot.state import article_key
 
 FILL_FIELDS = ("headline", "description", "articleBody", "datePublished", "dateModified",
                "authors", "inLanguage", "mainImage", "articleSection", "keywords", "canonicalUrl",
@@ -34,7 +37,9 @@ class ReportError(ValueError):
 @dataclass
 class Story:
     size: int = 0
+    """articles in the story (the versions of one article count once)"""
     outlets: Counter[str] = field(default_factory=Counter)
+    articles: set[str] = field(default_factory=set)
     headline: str | None = None
     url: str | None = None
     agency: str | None = None
@@ -52,6 +57,8 @@ class Run:
     completed: bool
     problems: tuple[str, ...]
     warnings: tuple[str, ...]
+    robots: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, hash=False)
+    """per host, what its robots.txt said to AI crawlers when the run read it"""
 
 
 @dataclass
@@ -68,6 +75,13 @@ class Summary:
     runs: list[Run] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
     replayed: int = 0
+    hosts: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    paywalled: Counter[str] = field(default_factory=Counter)
+
+    def optouts(self) -> list[OutletOptOut]:
+        """Per outlet, what its hosts' robots.txt said to AI crawlers (the latest reading)."""
+        robots = {host: entry for run in self.runs for host, entry in run.robots.items()}
+        return outlet_optouts(self.hosts, robots)
 
     @property
     def outlets(self) -> list[str]:
@@ -79,6 +93,9 @@ class Summary:
         outlet = str(record.get("publisher") or "unknown outlet")
         self.outlet_articles[outlet] += 1
         self.outlet_filled[outlet].update(filled(record, FILL_FIELDS))
+        if host := urlsplit(str(record.get("url") or "")).netloc:
+            self.hosts[outlet].add(host)
+        self.paywalled[outlet] += record.get("isAccessibleForFree") is False
         day = day_of(record.get("datePublished"))
         if day is None:
             self.undated += 1
@@ -89,6 +106,10 @@ class Summary:
         key = str(record.get("storyId") or record.get("contentHash") or record.get("id")
                   or record.get("url"))
         story = self.stories.setdefault(key, Story())
+        article = article_key(str(record.get("url") or ""), record.get("canonicalUrl"))
+        if record.get("replaces") and article in story.articles:
+            return  # a later version of an article the story has: not another copy
+        story.articles.add(article)
         story.size += 1
         story.outlets[outlet] += 1
         if not story.has_original and not record.get("duplicateOf"):
@@ -188,7 +209,9 @@ def read_run(partition: Path) -> Run | None:
         completed=bool(manifest.get("completed")),
         problems=tuple(map(str, manifest.get("problems") or ())),
         warnings=tuple(str(w.get("message")) for w in health.get("warnings") or ()
-                       if isinstance(w, dict)))
+                       if isinstance(w, dict)),
+        robots={str(host): entry for host, entry in (manifest.get("robots_txt") or {}).items()
+                if isinstance(entry, dict)})
 
 
 def _time(value: Any) -> datetime | None:

@@ -21,6 +21,7 @@ SECTIONS = {
     "agencies": "Share of articles by original agency",
     "stories": "Story clusters",
     "fill-rates": "Field fill rates and crawl health",
+    "optouts": "AI-training opt-outs and paywalls per outlet",
     "runs": "Runs: durations and errors",
 }
 TOP_STORIES = 10
@@ -63,6 +64,7 @@ def render(summary: Summary) -> str:
         _section("agencies", _agencies(summary)),
         _section("stories", _stories(summary)),
         _section("fill-rates", _fill_rates(summary)),
+        _section("optouts", _optouts(summary)),
         _section("runs", _runs(summary.runs)),
     ])
     nav = " ".join(f'<a href="#{key}">{escape(title)}</a>' for key, title in SECTIONS.items())
@@ -181,6 +183,23 @@ def _fill_rates(summary: Summary) -> str:
         health = "<h3>Health warnings</h3>" + _nothing(
             "No run manifests among these inputs (an exported dataset has none).")
     return chart + health
+
+
+def _optouts(summary: Summary) -> str:
+    if not summary.articles:
+        return _nothing("No articles in these inputs.")
+    verdicts = {row.outlet: row.verdict for row in summary.optouts()}
+    rows = "".join(
+        f"<tr><td>{escape(outlet)}</td><td class=\"n\">{summary.outlet_articles[outlet]}</td>"
+        f"<td class=\"n\">{summary.paywalled[outlet]}</td>"
+        f"<td>{escape(verdicts.get(outlet, '—'))}</td></tr>" for outlet in summary.outlets)
+    return ('<p class="muted">Whether each outlet\'s robots.txt, as the crawls read it, keeps '
+            "AI-training crawlers (GPTBot, CCBot, Google-Extended, ClaudeBot ...) off the site "
+            "(<code>NEWSBOT_ROBOTSTXT_AI_CRAWLERS</code>; recorded in the runs' manifests), and "
+            "how many of its articles were behind a paywall (<code>isAccessibleForFree</code> "
+            "false).</p><table><thead><tr><th>outlet</th><th>articles</th><th>behind a "
+            "paywall</th><th>robots.txt and AI crawlers</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
 
 
 def _runs(runs: list[Run]) -> str:

@@ -36,7 +36,7 @@ def test_every_demo_article_exactly_once(demo):
                   "meridian": "Meridian Post"}
     expected = sorted((publishers[e["site"]], e["path"]) for e in EXPECTED)
     assert sorted(map(site_and_path, articles)) == expected
-    assert "articles exported:  15" in stdout and "duplicates found" in stdout
+    assert f"articles exported:  {len(EXPECTED)}" in stdout and "duplicates found" in stdout
     assert " ERROR:" not in log
 
 
@@ -102,7 +102,7 @@ def test_extract_warc_reproduces_the_demos_articles_from_its_archive(demo_run, d
 
     out, stdout = demo_run
     _, articles, _ = demo
-    assert "pages archived:     16" in stdout
+    assert f"pages archived:     {len(EXPECTED) + 1}" in stdout
     agencies = json.dumps({**NEWSBOT_ATTRIBUTION_AGENCIES, "TWP": TIDEWATER_PRESS})
     proc = subprocess.run(
         [sys.executable, "-m", "newsbot.cli", "extract", "--warc", "articles.warc.gz",
@@ -111,8 +111,9 @@ def test_extract_warc_reproduces_the_demos_articles_from_its_archive(demo_run, d
         capture_output=True, text=True, timeout=60, cwd=out)
     assert proc.returncode == 0, proc.stderr
     again = [json.loads(line) for line in proc.stdout.splitlines()]
-    # 16 pages: the crawl exported 15, dropping an AMP twin as the same article (the same id)
-    assert len(again) == 16 and {a["id"] for a in again} == {a["id"] for a in articles}
+    # the crawl exported one page fewer, dropping an AMP twin as the same article (the same id)
+    assert len(again) == len(EXPECTED) + 1
+    assert {a["id"] for a in again} == {a["id"] for a in articles}
     by_record = {a["warcRecordId"]: a for a in again}
     crawl_only = {"storyId", "duplicateOf", "version", "replaces", "warcFile"}
     for article in articles:
@@ -121,3 +122,70 @@ def test_extract_warc_reproduces_the_demos_articles_from_its_archive(demo_run, d
         assert list(replayed) == list(article)  # the same fields in the same order
         assert {k: v for k, v in replayed.items() if k not in crawl_only} == \
             {k: v for k, v in article.items() if k not in crawl_only}, article["url"]
+
+
+def test_the_live_blog_is_exported_as_timed_posts_outside_story_clusters(demo):
+    stdout, articles, _ = demo
+    [case] = [e for e in EXPECTED if e.get("live_posts")]
+    blog = next(a for a in articles if urlsplit(a["url"]).path == case["path"])
+    assert blog["pageType"] == "LiveBlogPosting"
+    assert [u["headline"] for u in blog["liveBlogUpdates"]] == case["live_posts"]
+    assert all(u["datePublished"].endswith("Z") and u["articleBody"] and u["url"].startswith(
+        blog["url"] + "#post-") for u in blog["liveBlogUpdates"])
+    assert blog["coverageStartTime"] == case["datePublished"]
+    # a story of its own: nothing joins it, though the storm is in the agency's other story
+    assert sum(a["storyId"] == blog["storyId"] for a in articles) == 1
+    assert f"(live blog, {len(case['live_posts'])} posts)" in stdout
+
+
+def test_paywalls_and_ai_optouts_of_the_demo_outlets(demo_run, demo):
+    out, stdout = demo_run
+    _, articles, _ = demo
+    for case in EXPECTED:
+        article = next(a for a in articles if urlsplit(a["url"]).path == case["path"])
+        assert article["isAccessibleForFree"] is case.get("isAccessibleForFree"), case["path"]
+    manifest = json.loads((out / "articles.manifest.json").read_text())
+    by_outlet = {e["outlet"]: e for e in manifest["robots_txt"].values()}
+    assert by_outlet["lantern"]["ai_crawlers_disallowed"] == ["GPTBot", "CCBot", "Google-Extended"]
+    assert by_outlet["meridian"]["ai_crawlers_disallowed"] == ["ClaudeBot", "anthropic-ai",
+                                                               "Bytespider"]
+    assert by_outlet["tidewater"]["ai_crawlers_disallowed"] == []
+    assert manifest["paywalled_by_outlet"]["Meridian Post"]["paywalled"] == 1
+    assert "[The Harborton Lantern] disallowed: GPTBot, CCBot, Google-Extended" in stdout
+
+
+def test_the_second_crawl_exports_new_versions_with_their_changes(demo_run):
+    from newsbot.demo.dataset import read_dataset
+
+    out, stdout = demo_run
+    updates = [json.loads(line) for line in (out / "updates.jsonl").read_text().splitlines()]
+    cases = {e["path"]: e["update"] for e in EXPECTED if e.get("update")}
+    assert sorted(urlsplit(a["url"]).path for a in updates) == sorted(cases)
+    records, _ = read_dataset([out / "articles.jsonl", out / "updates.jsonl"])
+    assert len(records) == len(EXPECTED) + len(cases)
+    for record in records:
+        case = cases.get(urlsplit(record["url"]).path)
+        if record["version"] == 1:
+            assert record["changes"] is None
+            continue
+        changes = record["changes"]
+        assert record["version"] == case["version"] and changes["fields"] == case["changed"]
+        if "paragraphs" in case:
+            assert {k: changes["articleBody"][k] for k in case["paragraphs"]} == case["paragraphs"]
+        if "live_posts" in case:
+            assert changes["liveBlogUpdates"] == case["live_posts"]
+        assert [{"kind": c["kind"], "date": c["date"]} for c in record["corrections"] or []] == \
+            case.get("corrections", [])
+        assert f"{record['headline']}: version {record['version']}, changed " in stdout
+    assert "-> \"…wheelchair users. The work cost 13 million crowns" in stdout
+    assert "Posts of the live blog" in stdout
+    assert "Storm Ilse makes landfall near Port Ellis" in stdout
+
+
+def test_the_demo_dataset_card_reads_back(demo_run):
+    import pyarrow.parquet as pq
+
+    out, _ = demo_run
+    readme = (out / "card" / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("---\nconfigs:\n") and "| The Harborton Lantern | " in readme
+    assert pq.read_table(out / "card" / "data").num_rows == len(EXPECTED) + 2

@@ -54,7 +54,13 @@ def test_live_blogs_and_translations_stay_out_of_story_clusters(stages):
     assert blog.get("duplicateOf") is None and blog["storyId"] != original["storyId"]
     translated = stages("https://wire.test/de/a", WIRE[:8], "Wire DE", inLanguage="de")
     assert translated.get("duplicateOf") is None
-    assert stages.stat("newsbot/dedup_index/live_blog") == 1
+    # a live page known only by its timestamped posts (no LiveBlogPosting type)
+    post = {"id": "https://ticker.test/live#p1", "datePublished": "2026-03-02T12:00:00Z",
+            "dateModified": None, "headline": None, "articleBody": WIRE[0], "url": None}
+    ticker = stages("https://ticker.test/live", [*WIRE, "Update at one."], "Ticker",
+                    liveBlogUpdates=[post])
+    assert ticker.get("duplicateOf") is None and ticker["storyId"] != original["storyId"]
+    assert stages.stat("newsbot/dedup_index/live_blog") == 2
 
 
 def test_drop_mode_drops_near_copies(tmp_path):

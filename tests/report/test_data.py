@@ -98,3 +98,37 @@ def test_the_page_escapes_what_comes_from_the_data(tmp_path):
     page = render(summarise([str(partition)]))
     assert "<script" not in page and "<img" not in page and "<b>Outlet" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and 'href="javascript' not in page
+
+
+def test_optout_table_per_outlet_from_the_robots_txt_the_runs_read(tmp_path):
+    wire = {**article(1, "wire", 20), "isAccessibleForFree": False}
+    daily = article(2, "daily", 20)
+    partition = write_run(tmp_path / "wire+daily", "20261120T080000Z", [wire, daily])
+    manifest = partition.with_name(partition.name.replace(".jsonl", ".manifest.json"))
+    data = json.loads(manifest.read_text())
+    data["robots_txt"] = {"wire.test": {"ai_crawlers_disallowed": ["GPTBot", "CCBot"],
+                                        "ai_crawlers_named": ["GPTBot", "CCBot"],
+                                        "all_crawlers_disallowed": False}}
+    manifest.write_text(json.dumps(data))
+    summary = summarise([str(partition)])
+    rows = {r.outlet: r.verdict for r in summary.optouts()}
+    assert rows == {"Wire": "disallowed: GPTBot, CCBot",
+                    "Daily": "robots.txt not read by the crawls included"}
+    assert summary.paywalled == {"Wire": 1, "Daily": 0}
+    page = render(summary)
+    section = page[page.index('<section id="optouts">'):]
+    section = section[:section.index("</section>")]
+    assert ('<tr><td>Wire</td><td class="n">1</td><td class="n">1</td>'
+            "<td>disallowed: GPTBot, CCBot</td></tr>") in section
+    assert "robots.txt not read by the crawls included" in section
+
+
+def test_versions_of_an_article_count_once_in_its_story(tmp_path):
+    first = article(1, "wire", 20, story="s1")
+    second = {**first, "id": "id-wire-1-v2", "replaces": first["id"], "headline": "Updated"}
+    copy = article(2, "daily", 20, story="s1", copy_of=first["url"])
+    summary = summarise([str(write_run(tmp_path / "x", "20261120T080000Z",
+                                       [first, second, copy]))])
+    assert summary.articles == 3  # every version is a row of the dataset
+    [story] = summary.stories.values()
+    assert story.size == 2 and dict(story.outlets) == {"Wire": 1, "Daily": 1}
