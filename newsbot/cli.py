@@ -222,7 +222,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         since=args.since, until=args.until,
         languages=tuple(x.lower() for x in args.language or ()),
         agencies=tuple(x.strip().lower() for x in args.agency or ()),
-        latest_version_only=args.latest_version_only, originals_only=args.originals_only)
+        latest_version_only=args.latest_version_only, originals_only=args.originals_only,
+        story_originals=args.story_originals)
     outlets = [n.strip() for value in args.outlet or () for n in value.split(",") if n.strip()]
     try:
         files = reader.partitions(Path(args.data), outlets)
@@ -232,14 +233,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     size = sum(f.stat().st_size for f in files)
     with tqdm(total=size, unit="B", unit_scale=True, desc="reading", disable=None,
               file=sys.stderr) as bar:
-        entries = reader.select(files, filters, report, bar.update)
+        selection = reader.select(files, filters, report, bar.update)
     for where in report.unreadable:
         print(f"{where}: not a complete article line (cut short by a crash?); skipped",
               file=sys.stderr)
     partial = out.with_name(out.name + ".part")  # never a half-written dataset under OUT
-    with tqdm(total=len(entries), unit=" articles", desc="writing", disable=None,
+    with tqdm(total=len(selection.entries), unit=" articles", desc="writing", disable=None,
               file=sys.stderr) as bar:
-        records = reader.read(files, entries, bar.update)
+        records = reader.read(files, selection, bar.update)
         rows, names, what = records, formats.columns(report.fields), "articles"
         if args.live_entries:
             rows, names, what = entry_rows(records), list(ENTRY_COLUMNS), "live-blog posts"
@@ -257,8 +258,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             os.replace(partial, out)
     print(f"{count} {what} from {report.partitions} partitions written to {out} ({fmt}); "
           f"{report.duplicates} replayed duplicates dropped, {report.filtered} filtered out, "
-          f"{report.superseded} older versions left out, {len(report.unreadable)} unreadable "
-          f"lines skipped", file=sys.stderr)
+          f"{report.superseded} older versions left out, "
+          f"{f'{report.copies} copies left out, ' if filters.story_originals else ''}"
+          f"{selection.resolved} copies pointed at an original that arrived after them, "
+          f"{len(report.unreadable)} unreadable lines skipped", file=sys.stderr)
     return 0
 
 
@@ -332,8 +335,10 @@ def build_parser() -> argparse.ArgumentParser:
                        "(JSON Lines, CSV or Parquet)",
         description="Read the run partitions (DATA/<outlet>/*.jsonl) of one or more outlets and "
                     "write one dataset: each article version once (lines replayed after a "
-                    "crash dropped by id), filtered, ordered by publication date, URL and "
-                    "version, so the same input always gives the same output.")
+                    "crash dropped by id), each story resolved from every line read (a copy "
+                    "exported before its original arrived points at it), filtered, ordered by "
+                    "publication date, URL and version, so the same input always gives the "
+                    "same output.")
     export.add_argument("-o", "--output", required=True, metavar="OUT",
                         help="dataset to write; its suffix (.jsonl, .csv, .parquet) picks the "
                              "format unless --format is given")
@@ -360,7 +365,15 @@ def build_parser() -> argparse.ArgumentParser:
     versions.add_argument("--latest-version-only", action="store_true",
                           help="of each article, only its latest version")
     versions.add_argument("--originals-only", action="store_true",
-                          help="of each article, only its first version")
+                          help="of each article, only its first version (version 1; a story's "
+                               "copies stay: see --story-originals)")
+    export.add_argument("--story-originals", action="store_true",
+                        help="of each story, only its original article (the agency's own page, "
+                             "else the target of a cross-outlet canonical, else the earliest "
+                             "published): one article per story, reprints and copies left out. "
+                             "Unlike --originals-only, which is about versions of one article, "
+                             "this is about articles of one story; with --latest-version-only, "
+                             "one line per story")
     rows = export.add_mutually_exclusive_group()
     rows.add_argument("--changes", action="store_true",
                       help="one row per version 2, 3 ... with what changed since the version it "

@@ -150,6 +150,15 @@ def _agencies(value: Any) -> object:
         raise Explained(str(exc)) from None
 
 
+def _revisit_schedule(value: Any) -> object:
+    from newsbot.state import parse_schedule
+
+    try:
+        return parse_schedule(value)
+    except ValueError:
+        raise ValueError from None  # what it accepts says it all
+
+
 def _names(value: Any) -> list[str]:
     names = [n.strip() for n in value.split(",")] if isinstance(value, str) else value
     if not isinstance(names, list | tuple) or not all(isinstance(n, str) and n for n in names):
@@ -210,6 +219,9 @@ SETTINGS: dict[str, Rule] = {
     "NEWSBOT_STATE_ENABLED": boolean(),
     "NEWSBOT_STATE_PATH": text(),
     "NEWSBOT_STATE_TTL_DAYS": number(0, above=True),
+    "NEWSBOT_REVISIT_SCHEDULE": Rule("hours after an article's first fetch, each > 0 "
+                                     "([1, 6, 24]; [] for none)", _revisit_schedule),
+    "NEWSBOT_REVISIT_MAX_PER_RUN": whole(),
     "NEWSBOT_REDIS_URL": Rule("a redis://, rediss:// or unix:// URL, or None", _redis_url),
     "NEWSBOT_REDIS_LEASE_SECONDS": number(0, above=True),
     "NEWSBOT_REDIS_OUTAGE_TIMEOUT": number(),

@@ -181,6 +181,14 @@ NEWSBOT_STATE_ENABLED = True
 NEWSBOT_STATE_PATH = "data/state/crawl.sqlite"
 # URLs neither announced nor handled for this many days are forgotten.
 NEWSBOT_STATE_TTL_DAYS = 30
+# Young articles are fetched again (conditionally: If-None-Match, If-Modified-Since) this many
+# hours after their first fetch, since updates are often not re-dated in sitemaps and feeds;
+# fractions allowed; [] turns revisits off. A run comes late: it makes one revisit, not one
+# per point it missed. A changed text is exported as a new version.
+NEWSBOT_REVISIT_SCHEDULE = [1, 6, 24]
+# Revisits made by one run at most, the longest due first, after new URLs (lower priority);
+# the rest wait for the next run.
+NEWSBOT_REVISIT_MAX_PER_RUN = 200
 
 # --- Distributed crawls (README "Distributed crawls") ---------------------------------------
 # redis://[:PASSWORD@]HOST:PORT/DB, or rediss://... for TLS (also read from the environment

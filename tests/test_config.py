@@ -43,6 +43,9 @@ def test_the_project_defaults_pass():
     ("NEWSBOT_ALLOW_PRIVATE_NETWORKS", "10.0.0.0/33", "expected True, False or networks"),
     ("NEWSBOT_HEALTH_FIELDS", "headline,nosuch", "not output fields: nosuch"),
     ("NEWSBOT_STATE_PATH", "", "expected a file name or path"),
+    ("NEWSBOT_REVISIT_SCHEDULE", "[0]", "expected hours after an article's first fetch, each > 0"),
+    ("NEWSBOT_REVISIT_SCHEDULE", "soon", "expected hours after an article's first fetch"),
+    ("NEWSBOT_REVISIT_MAX_PER_RUN", "-1", "expected a whole number >= 0"),
 ])
 def test_a_bad_value_names_the_setting_and_what_it_accepts(name, value, said):
     with pytest.raises(SettingsError) as caught:
@@ -59,6 +62,8 @@ def test_a_bad_value_names_the_setting_and_what_it_accepts(name, value, said):
     ("NEWSBOT_ALLOW_PRIVATE_NETWORKS", "127.0.0.0/8,10.1.0.0/16"),
     ("NEWSBOT_ALLOW_PRIVATE_NETWORKS", "True"), ("NEWSBOT_REDIS_URL", "rediss://:pw@h:6380/1"),
     ("NEWSBOT_HEALTH_FIELDS", "headline,authors"), ("NEWSBOT_OUTLETS_FILE", ""),
+    ("NEWSBOT_REVISIT_SCHEDULE", "[0.5,3]"), ("NEWSBOT_REVISIT_SCHEDULE", "[]"),
+    ("NEWSBOT_REVISIT_SCHEDULE", "1,6,24"),
 ])
 def test_values_as_given_on_the_command_line_pass(name, value):
     check_settings(project(**{name: value}))

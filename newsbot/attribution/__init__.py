@@ -11,7 +11,9 @@ stage) never count. "Source: TRT" on another outlet names the *immediate* source
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from newsbot.attribution.agencies import Agencies, name_key
@@ -83,9 +85,8 @@ def attribute(article: ArticleData, agencies: Agencies) -> Attribution:
     """
     attribution = Attribution()
     url = article.get("url")
-    site_agency = agencies.by_host(_host(url))
-    if site_agency:
-        attribution.add("domain", _host(url), site_agency)
+    if own_site := agencies.by_host(_host(url)):
+        attribution.add("domain", _host(url), own_site)
     for cue in article.get("attributionEvidence") or []:
         if not str(cue.get("cue")).startswith(("jsonld:", "isBasedOn")):
             continue  # only the extract stage's raw cues are read here
@@ -114,12 +115,24 @@ def attribute(article: ArticleData, agencies: Agencies) -> Attribution:
         agency = agencies.by_name(name) if not _PHOTO.search(name) else None
         if agency and agency not in credited:
             attribution.add("byline", name, agency)
-    named = [e for e in attribution.attributionEvidence if e["agency"]]
-    if named:
-        best = min(named, key=lambda e: CUE_ORDER.index(e["cue"]))
-        attribution.sourceOrganization = best["agency"]
-    attribution.isSyndicated = bool(
-        (attribution.sourceOrganization and attribution.sourceOrganization != site_agency)
-        or attribution.immediateSource
-        or any(e["agency"] is None for e in attribution.attributionEvidence))
+    attribution.sourceOrganization, attribution.isSyndicated = settle(
+        attribution.attributionEvidence, attribution.immediateSource)
     return attribution
+
+
+def site_agency(evidence: Sequence[Mapping[str, Any]]) -> str | None:
+    """The agency whose own site the article is on (its ``domain`` cue), if any."""
+    return next((e["agency"] for e in evidence if e.get("cue") == "domain"), None)
+
+
+def settle(evidence: Sequence[Mapping[str, Any]],
+           immediate_source: str | None) -> tuple[str | None, bool]:
+    """``sourceOrganization`` and ``isSyndicated`` from the cues: the strongest cue naming an
+    agency decides; syndicated when that agency is not the site's own, when the article names
+    an immediate source, or credits unnamed agencies. (``newsbot export`` settles a line's own
+    cues again when its story's original changed.)"""
+    named = [e for e in evidence if e.get("agency") and e.get("cue") in CUE_ORDER]
+    agency = min(named, key=lambda e: CUE_ORDER.index(e["cue"]))["agency"] if named else None
+    syndicated = bool((agency and agency != site_agency(evidence)) or immediate_source
+                      or any(e.get("agency") is None for e in evidence))
+    return agency, syndicated

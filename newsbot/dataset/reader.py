@@ -4,11 +4,15 @@ Scheduled crawls export at least once: after a crash a line can be written again
 run, with the same ``id``. Reading keeps the first line of each id (the earliest run's) and skips
 lines a crash cut short (with a warning: their articles were still pending, so a later run has
 them). Records are ordered by publication date, URL, version and id, so the same articles give
-the same dataset however the runs that found them were split or interrupted.
+the same dataset however the runs that found them were split or interrupted. Each story is
+resolved from every line read (:mod:`newsbot.dataset.stories`), before the filters: a copy
+exported before its original arrived points at it, so the dataset is the same whatever order
+the pages were crawled in.
 
-The reader makes two passes: the first parses every line, applies the filters and keeps only a
-small index entry per record (sort key, file, offset); the second reads the selected lines in
-order. Memory grows with the number of records (about 300 bytes each), not their size.
+The reader makes two passes: the first parses every line, elects each story's original, applies
+the filters and keeps only a small index entry per record (sort key, file, offset); the second
+reads the selected lines in order. Memory grows with the number of records (about 300 bytes
+each, with their stories), not their size.
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from newsbot.dataset.stories import Stories, story_of
 from newsbot.state import article_key, version_id
 
 FOLDER_RE = re.compile(r"^[a-z0-9][a-z0-9_+-]{0,127}$")
@@ -40,8 +45,12 @@ class Filters:
     agencies: tuple[str, ...] = ()
     latest_version_only: bool = False
     originals_only: bool = False
+    story_originals: bool = False
+    """only each story's original article (copies left out)"""
 
     def accepts(self, record: dict[str, Any]) -> bool:
+        """Whether the record passes every filter but the agency's (which reads the record
+        resolved in its story: :meth:`accepts_agency`)."""
         if self.originals_only and record.get("replaces"):
             return False
         if self.since or self.until:
@@ -53,8 +62,11 @@ class Filters:
             language = str(record.get("inLanguage") or "").lower()
             if not any(language == w or language.startswith(w + "-") for w in self.languages):
                 return False
-        return not self.agencies or bool(
-            names(record.get("sourceOrganization")) & set(self.agencies))
+        return True
+
+    def accepts_agency(self, record: dict[str, Any]) -> bool:
+        return not self.agencies or bool(names(record.get("sourceOrganization"))
+                                         & set(self.agencies))
 
 
 def names(value: Any) -> set[str]:
@@ -77,6 +89,8 @@ class Report:
     duplicates: int = 0
     filtered: int = 0
     superseded: int = 0
+    copies: int = 0
+    """copies left out by ``story_originals``"""
     unreadable: list[str] = field(default_factory=list)
     fields: set[str] = field(default_factory=set)
     """every key of the selected records"""
@@ -90,6 +104,40 @@ class _Entry:
     sort_key: tuple[str, str, int, str]
     file: int
     offset: int
+    story: str | None = field(default=None, compare=False)
+    """its story, kept for ``story_originals`` only"""
+
+
+@dataclass
+class Selection:
+    """What the first pass chose: index entries in output order, and the stories."""
+
+    entries: list[_Entry]
+    stories: Stories
+    resolved: int = 0
+    """records written with other story marks than their crawl gave them (the second pass)"""
+
+
+class Lines:
+    """Random access to lines of the partitions, by file index and byte offset."""
+
+    def __init__(self, files: Sequence[Path]):
+        self.files = files
+        self._handles: dict[int, IO[bytes]] = {}
+
+    def __call__(self, file: int, offset: int) -> dict[str, Any]:
+        if file not in self._handles:
+            self._handles[file] = open(self.files[file], "rb")  # noqa: SIM115 (closed below)
+        handle = self._handles[file]
+        handle.seek(offset)
+        record = parse_line(handle.readline())
+        assert record is not None  # it parsed in the first pass
+        return record
+
+    def close(self) -> None:
+        for handle in self._handles.values():
+            handle.close()
+        self._handles.clear()
 
 
 def partitions(data_dir: Path, outlets: Sequence[str] = ()) -> list[Path]:
@@ -131,44 +179,76 @@ def parse_line(line: bytes) -> dict[str, Any] | None:
 
 
 def select(files: Sequence[Path], filters: Filters, report: Report,
-           progress: Callable[[int], Any] = lambda n: None) -> list[_Entry]:
+           progress: Callable[[int], Any] = lambda n: None) -> Selection:
     """First pass: index entries of the records to export, in output order."""
     seen: set[str] = set()
     kept: dict[str, _Entry] = {}
+    stories = Stories()
+    line_at = Lines(files)
     # id -> (crawledAt, id) of its successors; only latest_version_only needs them
     replacers: dict[str, list[tuple[str, str]]] = {}
-    for index, path in enumerate(files):
-        report.partitions += 1
-        with open(path, "rb") as lines:
-            offset = 0
-            for number, line in enumerate(lines, 1):
-                start, offset = offset, offset + len(line)
-                progress(len(line))
-                if not line.strip():
-                    continue
-                report.lines += 1
-                record = parse_line(line)
-                if record is None:
-                    report.unreadable.append(f"{path}:{number}")
-                    continue
-                if record["id"] in seen:
-                    report.duplicates += 1
-                    continue
-                seen.add(record["id"])
-                report.located[record["id"]] = (index, start)
-                if filters.latest_version_only and record.get("replaces"):
-                    replacers.setdefault(record["replaces"], []).append(
-                        (str(record.get("crawledAt") or ""), record["id"]))
-                if not filters.accepts(record):
-                    report.filtered += 1
-                    continue
-                report.fields.update(record)
-                kept[record["id"]] = _Entry(_sort_key(record), index, start)
-    if filters.latest_version_only:
-        for version in superseded(replacers) & kept.keys():
-            del kept[version]
-            report.superseded += 1
-    return sorted(kept.values())
+    agency_later: list[_Entry] = []
+    try:
+        for index, path in enumerate(files):
+            report.partitions += 1
+            with open(path, "rb") as lines:
+                offset = 0
+                for number, line in enumerate(lines, 1):
+                    start, offset = offset, offset + len(line)
+                    progress(len(line))
+                    if not line.strip():
+                        continue
+                    report.lines += 1
+                    record = parse_line(line)
+                    if record is None:
+                        report.unreadable.append(f"{path}:{number}")
+                        continue
+                    if record["id"] in seen:
+                        report.duplicates += 1
+                        continue
+                    seen.add(record["id"])
+                    report.located[record["id"]] = (index, start)
+                    stories.add(record, (index, start), line_at)
+                    if filters.latest_version_only and record.get("replaces"):
+                        replacers.setdefault(record["replaces"], []).append(
+                            (str(record.get("crawledAt") or ""), record["id"]))
+                    entry = _Entry(_sort_key(record), index, start,
+                                   story_of(record) if filters.story_originals else None)
+                    if not filters.accepts(record):
+                        report.filtered += 1
+                        continue
+                    if filters.agencies and story_of(record) and not own_agency(record):
+                        agency_later.append(entry)  # may get its story's original's agency
+                    elif not filters.accepts_agency(record):
+                        report.filtered += 1
+                        continue
+                    report.fields.update(record)
+                    kept[record["id"]] = entry
+        if filters.latest_version_only:
+            for version in superseded(replacers) & kept.keys():
+                del kept[version]
+                report.superseded += 1
+        if filters.story_originals:
+            for version, entry in list(kept.items()):
+                if not stories.is_original(entry.story, (entry.file, entry.offset), line_at):
+                    del kept[version]
+                    report.copies += 1
+        for entry in agency_later:
+            record = line_at(entry.file, entry.offset)
+            if record["id"] in kept and not filters.accepts_agency(
+                    stories.resolve(record, (entry.file, entry.offset), line_at)):
+                del kept[record["id"]]
+                report.filtered += 1
+    finally:
+        line_at.close()
+    return Selection(sorted(kept.values()), stories)
+
+
+def own_agency(record: dict[str, Any]) -> bool:
+    """Whether the record names its agency itself (its story cannot change that)."""
+    cues = record.get("attributionEvidence")
+    return bool(record.get("sourceOrganization")) and isinstance(cues, list) and not any(
+        isinstance(c, dict) and c.get("cue") == "cluster" for c in cues)
 
 
 def superseded(replacers: dict[str, list[tuple[str, str]]]) -> set[str]:
@@ -180,20 +260,21 @@ def superseded(replacers: dict[str, list[tuple[str, str]]]) -> set[str]:
     return gone
 
 
-def read(files: Sequence[Path], entries: Sequence[_Entry],
+def read(files: Sequence[Path], selection: Selection,
          progress: Callable[[int], Any] = lambda n: None) -> Iterator[dict[str, Any]]:
-    """Second pass: the selected records, in order."""
-    handles: dict[int, Any] = {}
+    """Second pass: the selected records, in order, resolved in their stories."""
+    line_at = Lines(files)
     try:
-        for entry in entries:
-            if entry.file not in handles:
-                handles[entry.file] = open(files[entry.file], "rb")  # noqa: SIM115
-            handle = handles[entry.file]
-            handle.seek(entry.offset)
-            record = parse_line(handle.readline())
-            assert record is not None  # it parsed in the first pass
+        for entry in selection.entries:
+            record = line_at(entry.file, entry.offset)
+            resolved = selection.stories.resolve(record, (entry.file, entry.offset), line_at)
+            if resolved is not record and any(resolved.get(k) != record.get(k) for k in MARKS):
+                selection.resolved += 1
             progress(1)
-            yield record
+            yield resolved
     finally:
-        for handle in handles.values():
-            handle.close()
+        line_at.close()
+
+
+MARKS = ("duplicateOf", "isSyndicated", "sourceOrganization", "attributionEvidence")
+"""The fields a story's resolution may change (besides ``storyId``)."""

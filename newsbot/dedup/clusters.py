@@ -3,8 +3,9 @@
 An article is checked against the original (the leader) of every story its LSH candidates
 belong to, never against other copies, so clusters cannot chain: an article that matches the
 originals of two stories (a composite of two wires) joins the closer one and is reported as a
-bridge; the two stories stay apart. The original is elected by rule (:func:`elect`), so an
-agency page arriving after its reprints takes their story over.
+bridge; the two stories stay apart. The original is elected by rule
+(:func:`newsbot.dedup.originals.elect`), so an agency page arriving after its reprints takes
+their story over.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from newsbot.dedup.originals import elect
 from newsbot.dedup.similarity import Scores, Thresholds, scores, verdict
 from newsbot.dedup.store import Doc, NearIndex
-from newsbot.urls import url_key
 
 
 @dataclass(frozen=True)
@@ -39,20 +40,6 @@ class Placement:
 
 def _language(doc: Doc) -> str:
     return (doc.language or "").split("-")[0].lower()
-
-
-def elect(incumbent: Doc, challenger: Doc) -> bool:
-    """True when ``challenger`` should be the story's original instead of ``incumbent``:
-    the agency's own page, else the target of a cross-outlet canonical, else the earliest."""
-    if bool(challenger.agency_page) != bool(incumbent.agency_page):
-        return bool(challenger.agency_page)
-    if incumbent.canonical_key and incumbent.canonical_key == url_key(challenger.url):
-        return True
-    if challenger.canonical_key and challenger.canonical_key == url_key(incumbent.url):
-        return False
-    if challenger.published and incumbent.published:
-        return challenger.published < incumbent.published
-    return False
 
 
 class Clusterer:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsbot.urls import same_site, url_key
+from newsbot.urls import url_key
 
 
 def article_keys(url: str, canonical: str | None) -> set[str]:
@@ -11,7 +11,10 @@ def article_keys(url: str, canonical: str | None) -> set[str]:
     A cross-site canonical (a reprint pointing at the wire original) is *not* the same article:
     it is a copy, handled by the text index.
     """
-    keys = {url_key(url)}
-    if canonical and same_site(url, canonical):
-        keys.add(url_key(canonical))
+    own = url_key(url)
+    keys = {own}
+    if canonical:  # same_site(url, canonical), with each URL canonicalised once
+        other = url_key(canonical)
+        if other.split("/", 1)[0] == own.split("/", 1)[0]:
+            keys.add(other)
     return keys

@@ -17,8 +17,8 @@ WIDTH = 90
 def read_dataset(partitions: Sequence[Path]) -> tuple[list[dict[str, Any]], reader.Report]:
     """Every article version of ``partitions`` once, later versions with their ``changes``."""
     report = reader.Report()
-    entries = reader.select(partitions, reader.Filters(), report)
-    records = with_changes(reader.read(partitions, entries), partitions, report.located)
+    selection = reader.select(partitions, reader.Filters(), report)
+    records = with_changes(reader.read(partitions, selection), partitions, report.located)
     return list(records), report
 
 

@@ -25,12 +25,12 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Request
 
 from newsbot.extensions.deferred import KEPT_META
-from newsbot.extensions.state import STATE_KEY
+from newsbot.extensions.state import REVISIT, STATE_KEY
 
 if TYPE_CHECKING:
     from scrapy import Spider
 
-ALLOWED_META = frozenset({*KEPT_META, STATE_KEY, "depth", "retry_times", "redirect_times",
+ALLOWED_META = frozenset({*KEPT_META, STATE_KEY, REVISIT, "depth", "retry_times", "redirect_times",
                           "redirect_ttl", "redirect_urls", "redirect_reasons"})
 """newsbot's own keys, and Scrapy's bookkeeping of depth, retries and redirects."""
 SCHEMES = ("http://", "https://")

@@ -90,6 +90,7 @@ def counts(stats: dict[str, Any]) -> dict[str, Any]:
         "urls_skipped_unchanged": stats.get("newsbot/state/skipped", 0),
         "urls_resumed": stats.get("newsbot/state/resumed", 0),
         "documents_not_modified": stats.get("newsbot/state/not_modified", 0),
+        "revisits": by_kind("newsbot/revisit/"),
         "duplicates_by_kind": by_kind("newsbot/dedup/"),
         "dropped_by_reason": by_kind("newsbot/dropped/"),
         "errors_by_kind": {

@@ -2,13 +2,15 @@
 
 * :class:`IncrementalMiddleware` (spider middleware) lets through only article requests whose
   URL is new, still pending, or re-dated by its sitemap or feed; records them as pending first;
-  hands back at start what earlier runs left pending; remembers a sitemap's or feed's ETag and
-  Last-Modified once its entries are recorded. A front that turned out to be an article
+  hands back at start what earlier runs left pending, then the revisits that are due (within
+  ``NEWSBOT_REVISIT_MAX_PER_RUN``, at a lower priority than new URLs); remembers a sitemap's or
+  feed's ETag and Last-Modified once its entries are recorded, and tells the crawl state keeper
+  which page each article was read from. A front that turned out to be an article
   (:mod:`newsbot.discovery.roles`) is recorded as an article too, and a link to an article
   already exported is requested as that article (so known, it is not fetched again), not as a
   front.
-* :class:`ConditionalGetMiddleware` (downloader middleware) sends those validators with the
-  next run's request and drops a ``304 Not Modified`` quietly.
+* :class:`ConditionalGetMiddleware` (downloader middleware) sends those validators (and an
+  article's, on a revisit) with the next run's request and drops a ``304 Not Modified`` quietly.
 
 Sitemaps and feeds are the requests whose callback is ``parse_sitemap`` or ``parse_feed``;
 articles those whose callback is ``parse_article`` (the spiders' contract, see
@@ -19,7 +21,8 @@ while it does not.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterable
+import time
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter, is_item
@@ -27,9 +30,9 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from newsbot.extensions.ledger import settle_response
-from newsbot.extensions.state import STATE_KEY, CrawlStateKeeper
+from newsbot.extensions.state import REVISIT, STATE_KEY, CrawlStateKeeper, validators
 from newsbot.extraction.dates import normalise_date
-from newsbot.state import Cursor, Found, article_key
+from newsbot.state import Cursor, Found, article_key, parse_schedule
 from newsbot.urls import url_key
 
 if TYPE_CHECKING:
@@ -44,6 +47,8 @@ FRONT_CALLBACK = "parse_front"
 BATCH = 500
 """Article requests decided together (one state transaction, bounded memory)."""
 CONDITIONAL = "newsbot_conditional"
+REVISIT_PRIORITY = -10
+"""Below new article URLs (0, agencies 10): revisits take what capacity is left."""
 
 
 def callback_name(request: Request) -> str | None:
@@ -68,6 +73,9 @@ class IncrementalMiddleware:
         self.stats = crawler.stats
         self.keeper = keeper
         self.state = keeper.state
+        settings = crawler.settings
+        self.revisiting = bool(parse_schedule(settings.get("NEWSBOT_REVISIT_SCHEDULE")))
+        self.max_revisits = settings.getint("NEWSBOT_REVISIT_MAX_PER_RUN")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
@@ -83,6 +91,26 @@ class IncrementalMiddleware:
                 yield Request(found.url, callback, meta={
                     "outlet": outlet, "entry": {"loc": found.url, "lastmod": found.date},
                     STATE_KEY: found.key})
+        for request in self._revisits(callback):
+            yield request
+
+    def _revisits(self, callback: Any) -> Iterator[Request]:
+        """Requests for the articles whose revisit is due, within the run's budget."""
+        if not self.revisiting:
+            return
+        budget, now = self.max_revisits, time.time()
+        for outlet in self.keeper.outlets:
+            due = self.state.revisits(outlet, now, budget)
+            budget -= len(due.revisits)
+            self.stats.inc_value("newsbot/revisit/due", due.count)
+            self.stats.inc_value("newsbot/revisit/requested", len(due.revisits))
+            if due.count > len(due.revisits):
+                logger.info("%d revisit(s) of %s due, %d made in this run "
+                            "(NEWSBOT_REVISIT_MAX_PER_RUN); the rest wait for the next run",
+                            due.count, outlet, len(due.revisits))
+            for revisit in due.revisits:
+                yield Request(revisit.url, callback, priority=REVISIT_PRIORITY, meta={
+                    "outlet": outlet, STATE_KEY: revisit.key, REVISIT: True})
 
     async def process_spider_output(self, response: Response,
                                     result: AsyncIterator[Any]) -> AsyncIterator[Any]:
@@ -106,6 +134,7 @@ class IncrementalMiddleware:
             elif is_item(obj) and outlet:
                 if STATE_KEY not in response.meta:
                     self._front_is_article(outlet, response)
+                self.keeper.fetched(ItemAdapter(obj), response)
                 self._resolve(outlet, response.meta[STATE_KEY], ItemAdapter(obj))
             yield obj
         for request in self._worth_fetching(outlet, batch):
@@ -154,19 +183,17 @@ class IncrementalMiddleware:
             self.state.resolved(outlet, key, resolved, article["url"])
 
     def _remember(self, outlet: str | None, response: Response, index: bool) -> None:
-        etag = response.headers.get("ETag")
-        modified = response.headers.get("Last-Modified")
+        etag, modified = validators(response)
         if outlet and (etag or modified):
             url = (response.meta.get("redirect_urls") or [response.url])[0]
-            self.state.save_cursor(outlet, Cursor(
-                url, etag.decode("latin-1") if etag else None,
-                modified.decode("latin-1") if modified else None, refetch=index))
+            self.state.save_cursor(outlet, Cursor(url, etag, modified, refetch=index))
 
 
 class ConditionalGetMiddleware:
     def __init__(self, crawler: Crawler, keeper: CrawlStateKeeper):
         self.crawler = crawler
         self.stats = crawler.stats
+        self.keeper = keeper
         self.state = keeper.state
 
     @classmethod
@@ -174,9 +201,14 @@ class ConditionalGetMiddleware:
         return cls(crawler, _keeper(crawler))
 
     def process_request(self, request: Request) -> None:
-        if callback_name(request) not in DOCUMENT_CALLBACKS or CONDITIONAL in request.meta:
+        if CONDITIONAL in request.meta:
             return
-        cursor = self.state.cursor(request.url)
+        if request.meta.get(REVISIT):
+            cursor = self.state.validators(request.meta[STATE_KEY])
+        elif callback_name(request) in DOCUMENT_CALLBACKS:
+            cursor = self.state.cursor(request.url)
+        else:
+            return
         if cursor is None or cursor.refetch or not (cursor.etag or cursor.last_modified):
             return
         if cursor.etag:
@@ -186,9 +218,13 @@ class ConditionalGetMiddleware:
         request.meta[CONDITIONAL] = True
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if response.status == 304 and request.meta.get(CONDITIONAL):
+        if response.status != 304 or not request.meta.get(CONDITIONAL):
+            return response
+        if request.meta.get(REVISIT):
+            self.stats.inc_value("newsbot/revisit/not_modified")
+            self.keeper.not_modified(request, response)
+        else:
             self.stats.inc_value("newsbot/state/not_modified")
-            logger.debug("Not modified since the last run: %s", request.url)
-            settle_response(self.crawler, request, "not_modified")
-            raise IgnoreRequest(f"not modified since the last run: {request.url}")
-        return response
+        logger.debug("Not modified since the last run: %s", request.url)
+        settle_response(self.crawler, request, "not_modified")
+        raise IgnoreRequest(f"not modified since the last run: {request.url}")

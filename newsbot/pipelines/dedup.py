@@ -13,8 +13,9 @@
 
 The index persists between runs (:mod:`newsbot.dedup.store`; in Redis for a distributed crawl,
 :mod:`newsbot.dedup.redis_store`); the original of a story may
-change when a better one arrives (:func:`newsbot.dedup.clusters.elect`): articles already
-exported keep the fields they were exported with. Every outcome is counted in
+change when a better one arrives (:func:`newsbot.dedup.originals.elect`): articles already
+exported keep the fields they were exported with, and ``newsbot export`` points them at the
+story's original (:mod:`newsbot.dataset.stories`). Every outcome is counted in
 ``newsbot/dedup/*`` stats.
 """
 
@@ -28,16 +29,17 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from newsbot.attribution import site_agency
 from newsbot.dedup.clusters import Clusterer, Placement
 from newsbot.dedup.exact import article_keys
-from newsbot.dedup.fingerprints import short_id, text_shingles
+from newsbot.dedup.fingerprints import text_shingles
 from newsbot.dedup.lsh import band_keys
+from newsbot.dedup.originals import cross_site_key, mark_copy, story_id
 from newsbot.dedup.redis_store import RedisIndex
 from newsbot.dedup.similarity import Thresholds
 from newsbot.dedup.store import Doc, NearIndex, SqliteIndex
 from newsbot.distributed.crawl import redis_crawl
 from newsbot.pipelines import Dropped
-from newsbot.urls import same_site, url_key
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -102,7 +104,7 @@ class DedupPipeline:
         if self.expired_before is None or cutoff > self.expired_before:
             self.stats.inc_value("newsbot/dedup_index/expired", self.index.expire(cutoff))
             self.expired_before = cutoff
-        doc = self._doc(adapter, today, keys)
+        doc = self._doc(adapter, today)
         # An article indexed by an earlier run is refetched: it stays in its story. Whether it is
         # exported again is the versions stage's call, which trusts the crawl state: only lines
         # durably written are known there, while this index may hold articles of a run that
@@ -124,7 +126,7 @@ class DedupPipeline:
         self._report(placement)
         return self._mark(adapter, item, placement)
 
-    def _doc(self, adapter: ItemAdapter, today: int, keys: set[str]) -> Doc:
+    def _doc(self, adapter: ItemAdapter, today: int) -> Doc:
         body, lead = text_shingles(adapter.get("articleBody") or "")
         url, canonical = adapter["url"], adapter.get("canonicalUrl")
         evidence = adapter.get("attributionEvidence") or []
@@ -132,11 +134,10 @@ class DedupPipeline:
             url=url, publisher=adapter.get("publisher"), content_hash=adapter.get("contentHash"),
             day=today,
             published=adapter.get("datePublished"), language=adapter.get("inLanguage"),
-            agency_page=next((e["agency"] for e in evidence if e["cue"] == "domain"), None),
+            agency_page=site_agency(evidence),
             source_org=adapter.get("sourceOrganization"),
-            canonical_key=url_key(canonical) if canonical and not same_site(url, canonical)
-            else None,
-            story=short_id(min(keys)), body=body, lead=lead)
+            canonical_key=cross_site_key(url, canonical),
+            story=story_id(url, canonical), body=body, lead=lead)
 
     def _report(self, placement: Placement) -> None:
         url = placement.doc.url
@@ -163,14 +164,7 @@ class DedupPipeline:
         if self.mode == "drop":
             raise Dropped(f"duplicate/{COPY_STATS.get(placement.kind, 'copy')}",
                           f"copy of {leader.url} (NEWSBOT_DEDUP_MODE=drop): {doc.url}")
-        adapter["duplicateOf"] = leader.url
-        if leader.publisher != doc.publisher:
-            adapter["isSyndicated"] = True
-        if leader.source_org and not adapter.get("sourceOrganization"):
-            adapter["sourceOrganization"] = leader.source_org
-            adapter["attributionEvidence"] = [
-                *(adapter.get("attributionEvidence") or []),
-                {"cue": "cluster", "text": leader.url, "agency": leader.source_org}]
+        mark_copy(adapter, leader.url, leader.publisher, leader.source_org)
         return item
 
     def _drop(self, kind: str, message: str) -> None:

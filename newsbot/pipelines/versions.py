@@ -5,7 +5,8 @@ the same id, so a line replayed after a crash is recognised). With crawl state (
 ``news`` crawls), a refetched article whose text did not change is dropped (``unchanged``); one
 whose text changed is exported as the next ``version``, with ``replaces`` = the previous
 version's id and ``dateModified`` filled from its sitemap or feed date (else the time it was
-found) when the page gives none. Without state, ``version`` and ``replaces`` stay null.
+found) when the page gives none. Without state, ``version`` and ``replaces`` stay null. Refetches
+come from re-dated sitemap or feed entries and from revisits (:mod:`newsbot.state`).
 """
 
 from __future__ import annotations

@@ -18,15 +18,23 @@ The contract an implementation keeps (SQLite here, Redis for distributed crawls)
 * Entries expire: articles not announced nor handled for the TTL are forgotten, cursors after
   half of it (so every sitemap is refetched in full, and its URLs re-announced, before they
   expire). Memory must not grow with the number of URLs remembered.
+* Young articles are revisited, since updates are often not re-dated in sitemaps: an article
+  handled with the page it was read from (:class:`Fetch`) for the first time is due again at
+  each point of the revisit schedule (hours after that first fetch). :meth:`CrawlState.revisits`
+  hands out the due ones and moves each to its next point, so a revisit that fails is not made
+  twice; the page's ``ETag`` and ``Last-Modified`` are kept (:meth:`CrawlState.validators`) only
+  while revisits are ahead.
 * :meth:`CrawlState.lock` keeps two runs of one outlet apart (across machines for Redis).
 """
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from newsbot.dedup.fingerprints import short_id
 from newsbot.urls import same_site, url_key
@@ -59,7 +67,7 @@ class Found:
 
 @dataclass(frozen=True)
 class Cursor:
-    """What a sitemap or feed answered last time, for a conditional GET."""
+    """What a sitemap, feed or article page answered last time, for a conditional GET."""
 
     url: str
     etag: str | None = None
@@ -76,7 +84,20 @@ class Version:
     number: int
     id: str
     announced: str | None = None
-    """date the article was last announced with (fills ``dateModified`` of a new version)"""
+    """date the article was announced with since it was last handled, when a sitemap or feed
+    re-dated it (fills ``dateModified`` of a new version; a change found by a revisit has none)"""
+
+
+@dataclass(frozen=True)
+class Fetch:
+    """The page an article was read from: where its revisits go, and its validators."""
+
+    outlet: str
+    url: str
+    at: float
+    """when it was fetched (unix time)"""
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +106,25 @@ class Handled:
 
     key: str
     version: Version | None = None
+    fetch: Fetch | None = None
+    """the page it was read from, when it was exported, found unchanged or not modified: its
+    first fetch starts its revisit schedule"""
+
+
+@dataclass(frozen=True)
+class Revisit:
+    """An article whose revisit is due."""
+
+    key: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Due:
+    """The revisits due for an outlet: how many, and those handed out to this run."""
+
+    count: int
+    revisits: list[Revisit] = field(default_factory=list)
 
 
 class CrawlState(Protocol):
@@ -112,8 +152,16 @@ class CrawlState(Protocol):
         """The last exported version of article ``key``."""
 
     def handled(self, done: Sequence[Handled]) -> None:
-        """Mark articles handled, and the URLs resolved to them no longer pending; committed
-        on return (a crash of the process never undoes it)."""
+        """Mark articles handled, and the URLs resolved to them no longer pending; schedule
+        the revisits of those fetched for the first time; committed on return (a crash of the
+        process never undoes it)."""
+
+    def revisits(self, outlet: str, now: float, limit: int) -> Due:
+        """Articles of ``outlet`` due for a revisit at ``now``, the longest due first, at most
+        ``limit`` handed out; each handed out is moved to its next revisit (or has none left)."""
+
+    def validators(self, key: str) -> Cursor | None:
+        """``ETag`` and ``Last-Modified`` of article ``key``'s page, while revisits are ahead."""
 
     def close(self) -> None:
         """Release locks and connections."""
@@ -134,16 +182,45 @@ def version_id(key: str, content_hash: str | None) -> str:
     return short_id(f"{key}\n{content_hash or ''}")
 
 
+def parse_schedule(value: Any) -> tuple[float, ...]:
+    """``NEWSBOT_REVISIT_SCHEDULE`` as sorted hours: a list, or text as ``-s`` gives it
+    (``[1, 6, 24]``, ``1,6,24``; ``[]`` or nothing: no revisits); ValueError for anything else
+    (:mod:`newsbot.config` says so before a crawl starts)."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = json.loads(text) if text.startswith("[") else \
+                [v for v in text.split(",") if v.strip()]
+        except ValueError:
+            value = None
+    try:
+        hours = sorted({float(v) for v in value})
+    except (TypeError, ValueError):
+        hours = [-1.0]
+    if any(h <= 0 or not math.isfinite(h) for h in hours):
+        raise ValueError(f"NEWSBOT_REVISIT_SCHEDULE must be a list of positive hours after an "
+                         f"article's first fetch (like [1, 6, 24]; [] for none), not {value!r}")
+    return tuple(hours)
+
+
+def next_revisit(first: float, now: float, schedule: Sequence[float]) -> float | None:
+    """The first point of ``schedule`` (hours after ``first``) later than ``now``: a run that
+    comes late makes one revisit, not one per point it missed."""
+    return next((due for hours in schedule if (due := first + hours * 3600) > now), None)
+
+
 def open_state(settings: BaseSettings, crawl: RedisCrawl | None = None) -> CrawlState | None:
     """The state the settings ask for: in Redis for a distributed ``crawl``, else SQLite; None
     when ``NEWSBOT_STATE_ENABLED`` is off."""
     if not settings.getbool("NEWSBOT_STATE_ENABLED"):
         return None
     ttl_days = settings.getfloat("NEWSBOT_STATE_TTL_DAYS")
+    schedule = parse_schedule(settings.get("NEWSBOT_REVISIT_SCHEDULE"))
     if crawl is not None:
         from newsbot.state.redis import RedisState
 
-        return RedisState(crawl.redis, ttl_days * 86400, crawl)
+        return RedisState(crawl.redis, ttl_days * 86400, crawl, schedule)
     from newsbot.state.sqlite import SqliteState
 
-    return SqliteState(Path(settings.get("NEWSBOT_STATE_PATH")), ttl_days * 86400)
+    return SqliteState(Path(settings.get("NEWSBOT_STATE_PATH")), ttl_days * 86400,
+                       schedule=schedule)

@@ -3,8 +3,10 @@
 The same contract as the SQLite store, under ``newsbot:state:``:
 
 * ``a:<key>``: a hash per announced URL or article (outlet, URL while pending, pending flag,
-  announced and handled dates, the article it resolved to, the last exported version);
+  announced and handled dates, the article it resolved to, the last exported version; while
+  revisits are ahead, its URL and validators; ``fetched``, the time of its first fetch);
 * ``pending:<outlet>``: the outlet's pending keys, a sorted set read in key order by chunks;
+* ``revisit:<outlet>``: the outlet's articles with revisits ahead, scored by the next one's time;
 * ``resolved:<article>``: the URLs that led to an article, settled with it;
 * ``c:<url>``: a sitemap's or feed's validators.
 
@@ -24,7 +26,17 @@ from typing import TYPE_CHECKING, Any, cast
 import redis
 
 from newsbot.distributed.connection import RedisUnavailable
-from newsbot.state import Cursor, Found, Handled, StateError, StateLocked, Version
+from newsbot.state import (
+    Cursor,
+    Due,
+    Found,
+    Handled,
+    Revisit,
+    StateError,
+    StateLocked,
+    Version,
+    next_revisit,
+)
 
 if TYPE_CHECKING:
     from newsbot.distributed.crawl import RedisCrawl
@@ -74,7 +86,7 @@ return 1
 
 _HANDLED = f"""
 local ttl = tonumber(ARGV[1])
-for i = 2, #ARGV, 4 do
+for i = 2, #ARGV, 10 do
   local key, content_hash, number, id = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local h = '{P}a:' .. key
   if number ~= '' then
@@ -93,8 +105,46 @@ for i = 2, #ARGV, 4 do
       if row[1] then redis.call('ZREM', '{P}pending:' .. row[1], k) end
     end
   end
+  -- the page it was read from: the first fetch starts its revisits (due: the first one's time)
+  local outlet, url, at, etag, modified, due = unpack(ARGV, i + 4, i + 9)
+  if outlet ~= '' and redis.call('EXISTS', h) == 1 then
+    local z = '{P}revisit:' .. outlet
+    local ahead = true
+    if not redis.call('HGET', h, 'fetched') then
+      ahead = due ~= ''
+      if ahead then
+        redis.call('HSET', h, 'fetched', at)
+        if not redis.call('HGET', h, 'outlet') then redis.call('HSET', h, 'outlet', outlet) end
+        redis.call('ZADD', z, due, key)
+        redis.call('EXPIRE', z, ttl)
+      end
+    else
+      ahead = redis.call('ZSCORE', z, key) ~= false
+    end
+    if ahead then redis.call('HSET', h, 'url', url) end
+    for field, value in pairs({{etag = etag, modified = modified}}) do
+      if ahead and value ~= '' then redis.call('HSET', h, field, value)
+      else redis.call('HDEL', h, field) end
+    end
+  end
 end
 return 1
+"""
+
+# ARGV: then (key, score it was handed out at, next score or '') per revisit.
+_CLAIM = f"""
+local z, out = '{P}revisit:' .. ARGV[1], {{}}
+for i = 2, #ARGV, 3 do
+  local key, old, new = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local score = redis.call('ZSCORE', z, key)
+  if score and tonumber(score) == tonumber(old) then
+    if new == '' then redis.call('ZREM', z, key) else redis.call('ZADD', z, new, key) end
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
+return out
 """
 
 _LOCK = """
@@ -112,16 +162,20 @@ def _text(value: bytes | None) -> str | None:
 class RedisState:
     """:class:`newsbot.state.CrawlState` in Redis; entries expire after ``ttl`` seconds."""
 
-    def __init__(self, client: redis.Redis, ttl: float, crawl: RedisCrawl):
+    def __init__(self, client: redis.Redis, ttl: float, crawl: RedisCrawl,
+                 schedule: Sequence[float] = ()):
         # Any: redis-py types each reply of the sync client as "Awaitable or Any"
         # (redis/redis-py#3497); its replies are bytes, lists and ints, checked where read.
         self.redis: Any = cast(Any, client)
         self.ttl = int(ttl)
         self.crawl = crawl
+        self.schedule = tuple(schedule)
+        """revisits, in hours after an article's first fetch"""
         self.expired = 0  # Redis expires entries itself
         self._discover = client.register_script(_DISCOVER)
         self._resolved = client.register_script(_RESOLVED)
         self._handled = client.register_script(_HANDLED)
+        self._claim = client.register_script(_CLAIM)
         self._lock = client.register_script(_LOCK)
 
     def lock(self, outlet: str) -> None:
@@ -179,22 +233,54 @@ class RedisState:
         self._call(pipe.execute)
 
     def article(self, key: str) -> Version | None:
-        content_hash, number, version_id, announced = self._call(
+        content_hash, number, version_id, announced, handled_date = self._call(
             self.redis.hmget, f"{P}a:{key}", "content_hash", "version", "version_id",
-            "announced")
+            "announced", "handled_date")
         if number is None:
             return None
-        return Version(content_hash.decode(), int(number), version_id.decode(),
-                       _text(announced))
+        redated = announced if announced and announced > (handled_date or b"") else None
+        return Version(content_hash.decode(), int(number), version_id.decode(), _text(redated))
 
     def handled(self, done: Sequence[Handled]) -> None:
         if not done:
             return
-        args: list[str | int] = [self.ttl]
+        args: list[str | int | float] = [self.ttl]
         for item in done:
-            v = item.version
+            v, f = item.version, item.fetch
             args += [item.key, v.content_hash, v.number, v.id] if v else [item.key, "", "", ""]
+            if f:
+                due = next_revisit(f.at, f.at, self.schedule)
+                args += [f.outlet, f.url, repr(f.at), f.etag or "", f.last_modified or "",
+                         repr(due) if due is not None else ""]
+            else:
+                args += ["", "", "", "", "", ""]
         self._call(self._handled, args=args)
+
+    def revisits(self, outlet: str, now: float, limit: int) -> Due:
+        z = f"{P}revisit:{outlet}"
+        count = self._call(self.redis.zcount, z, "-inf", now)
+        if limit <= 0 or not count:
+            return Due(count)
+        due = self._call(self.redis.zrangebyscore, z, "-inf", now, start=0, num=limit,
+                         withscores=True)
+        pipe = self.redis.pipeline(transaction=False)
+        for key, _ in due:
+            pipe.hmget(P + "a:" + key.decode(), "url", "fetched")
+        args: list[str] = [outlet]
+        offered = []
+        for (key, score), (url, fetched) in zip(due, self._call(pipe.execute), strict=True):
+            upcoming = next_revisit(float(fetched), now, self.schedule) if fetched else None
+            args += [key.decode(), repr(score), repr(upcoming) if upcoming is not None else ""]
+            offered.append(Revisit(key.decode(), url.decode()) if url and fetched else None)
+        claimed = self._call(self._claim, args=args)  # another worker may have taken some
+        return Due(count, [r for r, mine in zip(offered, claimed, strict=True) if r and mine])
+
+    def validators(self, key: str) -> Cursor | None:
+        url, etag, modified = self._call(self.redis.hmget, f"{P}a:{key}", "url", "etag",
+                                         "modified")
+        if not (etag or modified):
+            return None
+        return Cursor(_text(url) or "", _text(etag), _text(modified))
 
     def close(self) -> None:
         """Nothing to release: the outlet locks go with the crawl's last worker."""

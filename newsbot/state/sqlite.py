@@ -4,6 +4,7 @@ One row per announced URL and per exported article, one per sitemap or feed. Loo
 through the primary key, so memory stays that of SQLite's page cache however many URLs are
 remembered. WAL mode lets runs of different outlets share the file; each outlet is locked by
 an ``flock`` on its own file, which the kernel releases when the process dies, even by SIGKILL.
+Files written by earlier versions are migrated when opened (``PRAGMA user_version``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from newsbot.state import Cursor, Found, Handled, StateError, StateLocked, Version
+from newsbot.state import (
+    Cursor,
+    Due,
+    Fetch,
+    Found,
+    Handled,
+    Revisit,
+    StateError,
+    StateLocked,
+    Version,
+    next_revisit,
+)
 
 T = TypeVar("T")
 
@@ -47,15 +59,30 @@ CREATE TABLE IF NOT EXISTS cursors (
     fetched REAL NOT NULL
 ) WITHOUT ROWID;
 """
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: revisits. An article's url stays set while revisits are ahead, with its validators.
+    # first_fetched: unix time of the first fetch; revisit_at: the next revisit (NULL: none)
+    ("ALTER TABLE articles ADD COLUMN first_fetched REAL",
+     "ALTER TABLE articles ADD COLUMN revisit_at REAL",
+     "ALTER TABLE articles ADD COLUMN etag TEXT",
+     "ALTER TABLE articles ADD COLUMN last_modified TEXT",
+     ("CREATE INDEX articles_revisit ON articles (outlet, revisit_at) "
+      "WHERE revisit_at IS NOT NULL")),
+)
+"""Changes to :data:`SCHEMA` (the first version's tables), in order: a file's ``user_version``
+says how many it has had."""
 
 
 class SqliteState:
     """:class:`newsbot.state.CrawlState` in a SQLite file; entries expire after ``ttl`` seconds."""
 
-    def __init__(self, path: Path, ttl: float, clock: Callable[[], float] = time.time):
+    def __init__(self, path: Path, ttl: float, clock: Callable[[], float] = time.time,
+                 schedule: Sequence[float] = ()):
         self.path = path
         self.ttl = ttl
         self.clock = clock
+        self.schedule = tuple(schedule)
+        """revisits, in hours after an article's first fetch"""
         self._locks: dict[str, IO[str]] = {}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -66,6 +93,7 @@ class SqliteState:
             self.db.executescript(SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise StateError(f"cannot open the crawl state {path}: {exc}") from exc
+        self._migrate()
         self.expired = self._expire()
 
     # --- locking ------------------------------------------------------------------------------
@@ -163,7 +191,8 @@ class SqliteState:
 
     # --- articles -----------------------------------------------------------------------------
     def article(self, key: str) -> Version | None:
-        row = self._read("SELECT content_hash, version, version_id, nullif(announced, '') "
+        row = self._read("SELECT content_hash, version, version_id, CASE WHEN "
+                         "nullif(announced, '') > coalesce(handled_date, '') THEN announced END "
                          "FROM articles WHERE key = ? AND version IS NOT NULL", (key,))
         return Version(*row) if row else None
 
@@ -185,8 +214,52 @@ class SqliteState:
                 self.db.execute(
                     "UPDATE articles SET pending = 0, handled_date = nullif(announced, ''), "
                     "url = NULL, seen = ? WHERE key = ? OR article = ?", (now, item.key, item.key))
+                if item.fetch:
+                    self._fetched(item.key, item.fetch)
 
         self._transaction(run)
+
+    def _fetched(self, key: str, fetch: Fetch) -> None:
+        """Start the revisits of an article fetched for the first time; keep the page's URL and
+        validators while revisits are ahead, drop them after."""
+        row = self.db.execute("SELECT first_fetched, revisit_at FROM articles WHERE key = ?",
+                              (key,)).fetchone()
+        if row is None:
+            return
+        first, due = row
+        if first is None:
+            due = next_revisit(fetch.at, fetch.at, self.schedule)
+            if due is None:
+                return
+            self.db.execute("UPDATE articles SET outlet = coalesce(outlet, ?), first_fetched = ?, "
+                            "revisit_at = ? WHERE key = ?", (fetch.outlet, fetch.at, due, key))
+        if due is None:
+            self.db.execute("UPDATE articles SET etag = NULL, last_modified = NULL WHERE key = ?",
+                            (key,))
+        else:
+            self.db.execute("UPDATE articles SET url = ?, etag = ?, last_modified = ? "
+                            "WHERE key = ?", (fetch.url, fetch.etag, fetch.last_modified, key))
+
+    # --- revisits -----------------------------------------------------------------------------
+    def revisits(self, outlet: str, now: float, limit: int) -> Due:
+        def run() -> Due:
+            (count,) = self.db.execute(
+                "SELECT count(*) FROM articles WHERE outlet = ? AND revisit_at <= ?",
+                (outlet, now)).fetchone()
+            rows = self.db.execute(
+                "SELECT key, url, first_fetched FROM articles WHERE outlet = ? "
+                "AND revisit_at <= ? ORDER BY revisit_at LIMIT ?",
+                (outlet, now, max(0, limit))).fetchall()
+            for key, _, first in rows:
+                self.db.execute("UPDATE articles SET revisit_at = ? WHERE key = ?",
+                                (next_revisit(first, now, self.schedule), key))
+            return Due(count, [Revisit(key, url) for key, url, _ in rows if url])
+
+        return self._transaction(run)
+
+    def validators(self, key: str) -> Cursor | None:
+        row = self._read("SELECT url, etag, last_modified FROM articles WHERE key = ?", (key,))
+        return Cursor(*row) if row and (row[1] or row[2]) else None
 
     def close(self) -> None:
         for handle in self._locks.values():
@@ -195,6 +268,19 @@ class SqliteState:
         self.db.close()
 
     # --- internals ----------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        def run() -> None:
+            (version,) = self.db.execute("PRAGMA user_version").fetchone()
+            if version > len(MIGRATIONS):
+                raise StateError(f"the crawl state {self.path} was written by a newer newsbot "
+                                 f"(schema {version}, this one knows {len(MIGRATIONS)})")
+            for number, statements in enumerate(MIGRATIONS[version:], version + 1):
+                for statement in statements:
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number}")
+
+        self._transaction(run)
+
     def _expire(self) -> int:
         now = self.clock()
 

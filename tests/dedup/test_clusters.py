@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import redis
 
-from newsbot.dedup.clusters import Clusterer, elect
+from newsbot.dedup.clusters import Clusterer
 from newsbot.dedup.fingerprints import body_hash, short_id, text_shingles
 from newsbot.dedup.lsh import band_keys
 from newsbot.dedup.redis_store import RedisIndex
@@ -92,23 +92,6 @@ def test_translations_and_live_blogs_are_never_merged(clusterer):
     assert place(clusterer, translated).kind == "new"
     blog = doc("https://live.test/blog", text + "\n\nUpdate.", "Live")
     assert clusterer.place(blog, {blog.url}, np.empty(0, dtype=np.int64)).kind == "new"
-
-
-@pytest.mark.parametrize(("incumbent", "challenger", "wins"), [
-    ({"agency_page": None}, {"agency_page": "AP"}, True),
-    ({"agency_page": "AP"}, {"agency_page": None, "published": "2020-01-01T00:00:00Z"}, False),
-    ({"canonical_key": "wire.test/a"}, {"url": "https://wire.test/a",
-                                        "published": "2030-01-01T00:00:00Z"}, True),
-    ({}, {"canonical_key": "b.test/1", "published": "2000-01-01T00:00:00Z"}, False),
-    ({}, {"published": "2026-11-18T09:00:00Z"}, True),
-    ({}, {"published": "2026-11-18T11:00:00Z"}, False),
-    ({}, {"published": None}, False),
-])
-def test_election_rule(incumbent, challenger, wins):
-    base = {"url": "https://b.test/1", "published": "2026-11-18T10:00:00Z"}
-    a = doc(**{**base, **incumbent, "text": "x y z"})
-    b = doc(**{**base, "url": "https://c.test/1", **challenger, "text": "x y z"})
-    assert elect(a, b) is wins
 
 
 def test_expiry_forgets_whole_days_and_a_layout_change_is_refused(tmp_path):

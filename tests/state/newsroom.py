@@ -8,6 +8,7 @@ with ``pubDate``); :func:`write_site` rewrites it between runs (new stories, edi
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -44,11 +45,13 @@ def story(n: int, *, edit: int = 0, paragraphs: int = 5, filler: int = 0) -> str
 
 
 def write_site(root: Path, count: int = 12, *, edits: dict[int, int] | None = None,
-               touched: dict[int, int] | None = None, filler: int = 0) -> Path:
+               touched: dict[int, int] | None = None, quiet_edits: dict[int, int] | None = None,
+               filler: int = 0) -> Path:
     """Stories 1..count; ``edits`` maps a story to its edit number (its text and dates move),
-    ``touched`` to a date move alone (same text)."""
+    ``touched`` to a date move alone (same text), ``quiet_edits`` to a text change that the
+    sitemap and feed do not show (not re-dated)."""
     moved = {**(touched or {}), **(edits or {})}
-    edits = edits or {}
+    edits = {**(quiet_edits or {}), **(edits or {})}
     files = {f"/news/story-{n}.html": story(n, edit=edits.get(n, 0), filler=filler)
              for n in range(1, count + 1)}
 
@@ -145,6 +148,15 @@ def wait_for(condition: Callable[[], bool], process: subprocess.Popen, timeout: 
             process.kill()
             raise AssertionError("kill point never reached")
         time.sleep(0.01)
+
+
+def wait_for_revisits(cwd: Path) -> None:
+    """Until every revisit the crawl state of ``cwd`` has scheduled is due (with a schedule of
+    fractions of an hour, about a second)."""
+    with sqlite3.connect(cwd / "data" / "state" / "crawl.sqlite") as db:
+        (due,) = db.execute("SELECT max(revisit_at) FROM articles").fetchone()
+    assert due is not None, "no revisit scheduled"
+    time.sleep(max(0.0, due - time.time()) + 0.05)
 
 
 def partitions(cwd: Path) -> list[Path]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -11,17 +12,23 @@ import pytest
 
 from newsbot.state import (
     Cursor,
+    Due,
+    Fetch,
     Found,
     Handled,
+    Revisit,
     StateError,
     StateLocked,
     Version,
     article_key,
     version_id,
 )
-from newsbot.state.sqlite import SqliteState
+from newsbot.state.sqlite import SCHEMA, SqliteState
 
 DAY = 86400.0
+HOUR = 3600.0
+SCHEDULE = (1.0, 6.0)
+T0 = 1_800_000_000.0
 
 
 class Clock:
@@ -39,7 +46,8 @@ def clock():
 
 @pytest.fixture
 def state(tmp_path, clock):
-    store = SqliteState(tmp_path / "state" / "crawl.sqlite", ttl=30 * DAY, clock=clock)
+    store = SqliteState(tmp_path / "state" / "crawl.sqlite", ttl=30 * DAY, clock=clock,
+                        schedule=SCHEDULE)
     yield store
     store.close()
 
@@ -76,8 +84,9 @@ def test_versions_are_remembered_by_article_key(state):
     assert state.article("x.test/a/1") is None
     state.discover("x", [found(1, "2026-11-20")])
     state.handled([exported(1, "h1")])
-    assert state.article("x.test/a/1") == Version("h1", 1, version_id("x.test/a/1", "h1"),
-                                                  "2026-11-20")
+    assert state.article("x.test/a/1") == Version("h1", 1, version_id("x.test/a/1", "h1"))
+    state.discover("x", [found(1, "2026-11-21")])  # re-dated: the date a new version gets
+    assert state.article("x.test/a/1").announced == "2026-11-21"
     state.handled([exported(1, "h2", 2)])
     assert state.article("x.test/a/1").number == 2
     state.handled([exported(9, "h9")])  # an article never announced as such is recorded too
@@ -100,6 +109,57 @@ def test_pending_urls_stream_in_chunks_while_the_run_writes(state):
         seen.append(entry.key)
         state.handled([Handled(entry.key)])  # the run settles URLs while this is consumed
     assert seen == sorted(found(n).key for n in range(10))
+
+
+def fetched(n: int, at: float, etag: str | None = '"e1"', text: str = "h1",
+            number: int = 1) -> Handled:
+    """Article ``n`` exported (``number`` > 0) or found unchanged, read from its page at ``at``."""
+    version = exported(n, text, number).version if number else None
+    return Handled(found(n).key, version, Fetch("x", found(n).url, at, etag, None))
+
+
+def test_revisits_follow_the_schedule_from_the_first_fetch(state):
+    state.discover("x", [found(1)])
+    state.handled([fetched(1, T0)])
+    assert state.revisits("x", T0 + 0.5 * HOUR, 10) == Due(0, [])
+    assert state.validators(found(1).key) == Cursor(found(1).url, '"e1"', None)
+    assert state.revisits("x", T0 + HOUR + 5, 10) == Due(1, [Revisit(found(1).key,
+                                                                      found(1).url)])
+    assert state.revisits("x", T0 + HOUR + 6, 10) == Due(0, [])  # moved to the 6-hour point
+    state.handled([fetched(1, T0 + HOUR + 7, '"e2"', number=0)])  # unchanged, new validators
+    assert state.validators(found(1).key).etag == '"e2"'
+    state.handled([fetched(1, T0 + 2 * HOUR, '"e3"', "h2", 2)])  # re-dated: not a new schedule
+    assert state.revisits("x", T0 + 5 * HOUR, 10).count == 0
+    assert state.revisits("x", T0 + 6 * HOUR, 10).count == 1
+    assert state.validators(found(1).key).etag == '"e3"'  # for the last revisit, under way
+    state.handled([fetched(1, T0 + 6 * HOUR + 1, '"e4"', number=0)])
+    assert state.validators(found(1).key) is None  # none ahead: nothing kept for them
+    state.handled([fetched(1, T0 + 50 * HOUR, '"e5"', "h3", 3)])
+    assert state.revisits("x", T0 + 60 * HOUR, 10).count == 0
+    assert list(state.pending("x")) == []
+
+
+def test_a_late_run_makes_one_revisit_and_the_budget_leaves_the_rest_due(state):
+    state.discover("x", [found(n) for n in range(5)])
+    state.handled([fetched(n, T0 + n) for n in range(5)])
+    state.handled([Handled(found(9).key, fetch=Fetch("x", found(9).url, T0))])  # no version
+    late = T0 + 7 * HOUR  # both points passed: one revisit each, then none left
+    first = state.revisits("x", late, 2)
+    assert first.count == 5 and [r.key for r in first.revisits] == [found(0).key, found(1).key]
+    assert state.revisits("other", late, 10) == Due(0, [])
+    rest = state.revisits("x", late, 10)
+    assert rest.count == 3 and [r.url for r in rest.revisits] == [found(n).url for n in (2, 3, 4)]
+    assert state.revisits("x", late + 100 * HOUR, 10) == Due(0, [])
+    assert state.revisits("x", late, 0) == Due(0, [])
+
+
+def test_the_first_fetch_is_the_one_that_counts(state):
+    state.discover("x", [found(1)])
+    state.handled([exported(1)])  # exported without its page (a run of an older newsbot)
+    state.handled([fetched(1, T0, number=0)])  # refetched later: its revisits start now
+    assert state.revisits("x", T0 + HOUR, 10).count == 1
+    state.handled([Handled(found(1).key)])  # settled without a page: nothing changes
+    assert state.revisits("x", T0 + 6 * HOUR, 10).count == 1
 
 
 def test_cursors(state):
@@ -126,6 +186,44 @@ def test_entries_expire_after_the_ttl_and_cursors_after_half(tmp_path, clock):
     store = SqliteState(path, ttl=30 * DAY, clock=clock)
     assert [f.key for f in store.pending("x")] == ["x.test/a/2"]
     store.close()
+
+
+def test_no_schedule_no_revisits(tmp_path):
+    store = SqliteState(tmp_path / "crawl.sqlite", ttl=DAY, schedule=())
+    store.discover("x", [found(1)])
+    store.handled([fetched(1, T0)])
+    assert store.revisits("x", T0 + 100 * HOUR, 10) == Due(0, [])
+    assert store.validators(found(1).key) is None
+    store.close()
+
+
+def test_a_state_file_of_an_older_newsbot_is_migrated(tmp_path, clock):
+    """The first schema, as runs before revisits wrote it, with a pending and an exported URL."""
+    path = tmp_path / "crawl.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(SCHEMA)
+    old.execute("INSERT INTO articles (key, outlet, url, pending, announced, seen) "
+                "VALUES ('x.test/a/1', 'x', 'https://x.test/a/1', 1, '2026-11-20', ?)",
+                (clock.now,))
+    old.execute("INSERT INTO articles (key, outlet, pending, handled_date, content_hash, "
+                "version, version_id, seen) VALUES ('x.test/a/2', 'x', 0, '2026-11-19', 'h2', "
+                "1, 'id2', ?)", (clock.now,))
+    old.commit()
+    old.close()
+    for _ in range(2):  # opened twice: migrated once
+        store = SqliteState(path, ttl=30 * DAY, clock=clock, schedule=SCHEDULE)
+        assert [f.key for f in store.pending("x")] == ["x.test/a/1"]
+        assert store.article("x.test/a/2") == Version("h2", 1, "id2")
+        store.close()
+    store = SqliteState(path, ttl=30 * DAY, clock=clock, schedule=SCHEDULE)
+    store.handled([fetched(1, T0), fetched(2, T0 + 1, text="h2b", number=2)])
+    assert [r.key for r in store.revisits("x", T0 + 2 * HOUR, 10).revisits] == [
+        "x.test/a/1", "x.test/a/2"]
+    store.close()
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA user_version = 99")
+    with pytest.raises(StateError, match=r"written by a newer newsbot \(schema 99"):
+        SqliteState(path, ttl=DAY)
 
 
 def test_one_run_per_outlet(tmp_path, state):
